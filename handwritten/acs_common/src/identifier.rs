@@ -1,0 +1,723 @@
+//! Communication identifiers and the service's raw-id rules.
+//!
+//! Every participant of a chat (and every user of the Identity service) is named by a
+//! [`CommunicationIdentifier`]. Each one has a *raw id*, the service's canonical text form
+//! (also called MRI), which [`CommunicationIdentifier::raw_id`] returns and
+//! [`CommunicationIdentifier::from_raw_id`] parses back:
+//!
+//! | kind | raw id |
+//! |---|---|
+//! | communication user | the id itself: `8:acs:…`, `8:dod-acs:…`, `8:gcch-acs:…`, `8:spool:…` |
+//! | phone number | `4:` + value, then `_` + asserted id when there is one; `4:anonymous` |
+//! | Microsoft Teams user | `8:orgid:`, `8:dod:`, `8:gcch:` + user id; `8:teamsvisitor:` + id when anonymous |
+//! | Microsoft Teams app | `28:orgid:`, `28:dod:`, `28:gcch:` + app id |
+//! | Teams extension user | `8:acs:`, `8:dod-acs:`, `8:gcch-acs:` + `{resource}_{tenant}_{user}` |
+//! | unknown | anything else, kept as given |
+//!
+//! Parsing follows the official SDKs: the prefix is the text up to the *second* `:` (so the
+//! rest may itself contain `:`), a phone number's asserted id is the text after its *last* `_`,
+//! and an `8:acs:`-style id whose rest has exactly three `_`-separated parts is a Teams extension
+//! user, any other count a communication user.
+//!
+//! An identifier keeps the raw id it was parsed from, or the one the service sent with it in a
+//! wire model, so `x.raw_id()` is always the text the service knows `x` by. Identifiers built with
+//! the constructors get the canonical raw id, and for those `from_raw_id(x.raw_id()) == x`
+//! holds as long as the parts respect the rules above (see each constructor).
+
+use std::fmt;
+use std::str::FromStr;
+
+const PHONE_NUMBER_PREFIX: &str = "4:";
+const ANONYMOUS_PHONE_NUMBER: &str = "anonymous";
+const TEAMS_VISITOR_PREFIX: &str = "8:teamsvisitor:";
+const TEAMS_USER_PUBLIC_PREFIX: &str = "8:orgid:";
+const TEAMS_USER_DOD_PREFIX: &str = "8:dod:";
+const TEAMS_USER_GCCH_PREFIX: &str = "8:gcch:";
+const TEAMS_APP_PUBLIC_PREFIX: &str = "28:orgid:";
+const TEAMS_APP_DOD_PREFIX: &str = "28:dod:";
+const TEAMS_APP_GCCH_PREFIX: &str = "28:gcch:";
+const ACS_USER_PUBLIC_PREFIX: &str = "8:acs:";
+const ACS_USER_DOD_PREFIX: &str = "8:dod-acs:";
+const ACS_USER_GCCH_PREFIX: &str = "8:gcch-acs:";
+const SPOOL_USER_PREFIX: &str = "8:spool:";
+
+/// The cloud a Microsoft Teams identity lives in.
+///
+/// ```
+/// use acs_common::identifier::CommunicationCloudEnvironment;
+///
+/// let cloud: CommunicationCloudEnvironment = "GCCH".parse().unwrap();
+/// assert_eq!(cloud, CommunicationCloudEnvironment::Gcch);
+/// assert_eq!(cloud.as_str(), "gcch");
+/// assert_eq!(CommunicationCloudEnvironment::default(), CommunicationCloudEnvironment::Public);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CommunicationCloudEnvironment {
+    /// The public (commercial) cloud.
+    #[default]
+    Public,
+    /// The US Department of Defense cloud.
+    Dod,
+    /// The US Government Community Cloud High.
+    Gcch,
+}
+
+impl CommunicationCloudEnvironment {
+    /// The wire name: `public`, `dod` or `gcch`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Dod => "dod",
+            Self::Gcch => "gcch",
+        }
+    }
+}
+
+impl fmt::Display for CommunicationCloudEnvironment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CommunicationCloudEnvironment {
+    type Err = azure_core::Error;
+
+    /// Parses a wire name, ignoring ASCII case.
+    fn from_str(s: &str) -> azure_core::Result<Self> {
+        if s.eq_ignore_ascii_case("public") {
+            Ok(Self::Public)
+        } else if s.eq_ignore_ascii_case("dod") {
+            Ok(Self::Dod)
+        } else if s.eq_ignore_ascii_case("gcch") {
+            Ok(Self::Gcch)
+        } else {
+            Err(crate::error::invalid_data(format!(
+                "unknown communication cloud environment `{s}` (expected public, dod or gcch)"
+            )))
+        }
+    }
+}
+
+/// An Azure Communication Services user, such as one created by the Identity service.
+///
+/// Its raw id is the id itself.
+///
+/// ```
+/// use acs_common::identifier::{CommunicationIdentifier, CommunicationUserIdentifier};
+///
+/// let user = CommunicationUserIdentifier::new("8:acs:resource_0000-user");
+/// let id = CommunicationIdentifier::from(user.clone());
+/// assert_eq!(id.raw_id(), "8:acs:resource_0000-user");
+/// assert_eq!(CommunicationIdentifier::from_raw_id(id.raw_id()), id);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CommunicationUserIdentifier {
+    id: String,
+}
+
+impl CommunicationUserIdentifier {
+    /// A user with the given id (which starts with `8:acs:`, `8:dod-acs:`, `8:gcch-acs:` or
+    /// `8:spool:` for ids issued by the service).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+
+    /// The user's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The raw id, equal to [`id`](Self::id).
+    pub fn raw_id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// A phone number, possibly anonymous, possibly with an asserted id.
+///
+/// ```
+/// use acs_common::identifier::{CommunicationIdentifier, PhoneNumberIdentifier};
+///
+/// let phone = PhoneNumberIdentifier::new("+14255550123");
+/// assert_eq!(phone.raw_id(), "4:+14255550123");
+///
+/// let parsed = CommunicationIdentifier::from_raw_id("4:+14255550123_a1b2c3");
+/// let CommunicationIdentifier::PhoneNumber(phone) = parsed else { unreachable!() };
+/// assert_eq!(phone.value(), "+14255550123");
+/// assert_eq!(phone.asserted_id(), Some("a1b2c3"));
+///
+/// assert!(PhoneNumberIdentifier::anonymous().is_anonymous());
+/// assert_eq!(PhoneNumberIdentifier::anonymous().raw_id(), "4:anonymous");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PhoneNumberIdentifier {
+    value: String,
+    is_anonymous: bool,
+    asserted_id: Option<String>,
+    raw_id: String,
+}
+
+impl PhoneNumberIdentifier {
+    /// A phone number; the value is kept verbatim (no E.164 validation, `+` optional).
+    ///
+    /// The value `anonymous` makes an anonymous number. For an exact raw-id round trip the
+    /// value must not contain `_` except as its last character (a `_` followed by text reads as
+    /// an asserted id).
+    pub fn new(value: impl Into<String>) -> Self {
+        let value = value.into();
+        let is_anonymous = value == ANONYMOUS_PHONE_NUMBER;
+        let raw_id = format!("{PHONE_NUMBER_PREFIX}{value}");
+        Self {
+            value,
+            is_anonymous,
+            asserted_id: None,
+            raw_id,
+        }
+    }
+
+    /// The anonymous phone number, raw id `4:anonymous`.
+    pub fn anonymous() -> Self {
+        Self::new(ANONYMOUS_PHONE_NUMBER)
+    }
+
+    /// A phone number with an asserted id, raw id `4:{value}_{asserted_id}`.
+    ///
+    /// The asserted id must not contain `_` for an exact raw-id round trip; an empty asserted id
+    /// means none.
+    pub fn with_asserted_id(value: impl Into<String>, asserted_id: impl Into<String>) -> Self {
+        let asserted_id = asserted_id.into();
+        if asserted_id.is_empty() {
+            return Self::new(value);
+        }
+        let value = value.into();
+        let raw_id = format!("{PHONE_NUMBER_PREFIX}{value}_{asserted_id}");
+        Self {
+            value,
+            is_anonymous: false,
+            asserted_id: Some(asserted_id),
+            raw_id,
+        }
+    }
+
+    /// The phone number as given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether this is the anonymous phone number.
+    pub fn is_anonymous(&self) -> bool {
+        self.is_anonymous
+    }
+
+    /// The asserted id, which tells apart several identities sharing one number.
+    pub fn asserted_id(&self) -> Option<&str> {
+        self.asserted_id.as_deref()
+    }
+
+    /// The raw id.
+    pub fn raw_id(&self) -> &str {
+        &self.raw_id
+    }
+
+    pub(crate) fn from_parts(
+        value: String,
+        is_anonymous: bool,
+        asserted_id: Option<String>,
+        raw_id: Option<String>,
+    ) -> Self {
+        let asserted_id = asserted_id.filter(|a| !a.is_empty());
+        let raw_id = raw_id.unwrap_or_else(|| match &asserted_id {
+            Some(asserted) => format!("{PHONE_NUMBER_PREFIX}{value}_{asserted}"),
+            None => format!("{PHONE_NUMBER_PREFIX}{value}"),
+        });
+        Self {
+            value,
+            is_anonymous,
+            asserted_id,
+            raw_id,
+        }
+    }
+}
+
+/// A Microsoft Teams user, possibly anonymous (a Teams visitor), in a given cloud.
+///
+/// ```
+/// use acs_common::identifier::{CommunicationCloudEnvironment, MicrosoftTeamsUserIdentifier};
+///
+/// let user = MicrosoftTeamsUserIdentifier::new("45ab2481-1c1c", CommunicationCloudEnvironment::Dod);
+/// assert_eq!(user.raw_id(), "8:dod:45ab2481-1c1c");
+/// assert_eq!(MicrosoftTeamsUserIdentifier::anonymous("v1").raw_id(), "8:teamsvisitor:v1");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MicrosoftTeamsUserIdentifier {
+    user_id: String,
+    is_anonymous: bool,
+    cloud: CommunicationCloudEnvironment,
+    raw_id: String,
+}
+
+impl MicrosoftTeamsUserIdentifier {
+    /// A (non-anonymous) Teams user with its Entra object id, in `cloud`.
+    pub fn new(user_id: impl Into<String>, cloud: CommunicationCloudEnvironment) -> Self {
+        Self::from_parts(user_id.into(), false, cloud, None)
+    }
+
+    /// An anonymous Teams user (Teams visitor) of the public cloud, raw id `8:teamsvisitor:{id}`.
+    pub fn anonymous(user_id: impl Into<String>) -> Self {
+        Self::from_parts(
+            user_id.into(),
+            true,
+            CommunicationCloudEnvironment::Public,
+            None,
+        )
+    }
+
+    /// The user's id.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// Whether this is an anonymous Teams user (Teams visitor).
+    pub fn is_anonymous(&self) -> bool {
+        self.is_anonymous
+    }
+
+    /// The cloud the user lives in.
+    pub fn cloud(&self) -> CommunicationCloudEnvironment {
+        self.cloud
+    }
+
+    /// The raw id.
+    pub fn raw_id(&self) -> &str {
+        &self.raw_id
+    }
+
+    pub(crate) fn from_parts(
+        user_id: String,
+        is_anonymous: bool,
+        cloud: CommunicationCloudEnvironment,
+        raw_id: Option<String>,
+    ) -> Self {
+        let raw_id = raw_id.unwrap_or_else(|| {
+            let prefix = match (is_anonymous, cloud) {
+                (true, _) => TEAMS_VISITOR_PREFIX,
+                (false, CommunicationCloudEnvironment::Public) => TEAMS_USER_PUBLIC_PREFIX,
+                (false, CommunicationCloudEnvironment::Dod) => TEAMS_USER_DOD_PREFIX,
+                (false, CommunicationCloudEnvironment::Gcch) => TEAMS_USER_GCCH_PREFIX,
+            };
+            format!("{prefix}{user_id}")
+        });
+        Self {
+            user_id,
+            is_anonymous,
+            cloud,
+            raw_id,
+        }
+    }
+}
+
+/// A Microsoft Teams app (bot), in a given cloud.
+///
+/// ```
+/// use acs_common::identifier::{CommunicationCloudEnvironment, MicrosoftTeamsAppIdentifier};
+///
+/// let app = MicrosoftTeamsAppIdentifier::new("app-1", CommunicationCloudEnvironment::Public);
+/// assert_eq!(app.raw_id(), "28:orgid:app-1");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MicrosoftTeamsAppIdentifier {
+    app_id: String,
+    cloud: CommunicationCloudEnvironment,
+    raw_id: String,
+}
+
+impl MicrosoftTeamsAppIdentifier {
+    /// A Teams app with its id, in `cloud`.
+    pub fn new(app_id: impl Into<String>, cloud: CommunicationCloudEnvironment) -> Self {
+        Self::from_parts(app_id.into(), cloud, None)
+    }
+
+    /// The app's id.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// The cloud the app lives in.
+    pub fn cloud(&self) -> CommunicationCloudEnvironment {
+        self.cloud
+    }
+
+    /// The raw id.
+    pub fn raw_id(&self) -> &str {
+        &self.raw_id
+    }
+
+    pub(crate) fn from_parts(
+        app_id: String,
+        cloud: CommunicationCloudEnvironment,
+        raw_id: Option<String>,
+    ) -> Self {
+        let raw_id = raw_id.unwrap_or_else(|| {
+            let prefix = match cloud {
+                CommunicationCloudEnvironment::Public => TEAMS_APP_PUBLIC_PREFIX,
+                CommunicationCloudEnvironment::Dod => TEAMS_APP_DOD_PREFIX,
+                CommunicationCloudEnvironment::Gcch => TEAMS_APP_GCCH_PREFIX,
+            };
+            format!("{prefix}{app_id}")
+        });
+        Self {
+            app_id,
+            cloud,
+            raw_id,
+        }
+    }
+}
+
+/// A Teams user acting through a Teams extension of an ACS resource.
+///
+/// ```
+/// use acs_common::identifier::{CommunicationCloudEnvironment, TeamsExtensionUserIdentifier};
+///
+/// let user = TeamsExtensionUserIdentifier::new("user", "tenant", "resource", CommunicationCloudEnvironment::Public);
+/// assert_eq!(user.raw_id(), "8:acs:resource_tenant_user");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TeamsExtensionUserIdentifier {
+    user_id: String,
+    tenant_id: String,
+    resource_id: String,
+    cloud: CommunicationCloudEnvironment,
+    raw_id: String,
+}
+
+impl TeamsExtensionUserIdentifier {
+    /// A Teams extension user. For an exact raw-id round trip none of the three ids may contain
+    /// `_` (the raw id joins them with `_`).
+    pub fn new(
+        user_id: impl Into<String>,
+        tenant_id: impl Into<String>,
+        resource_id: impl Into<String>,
+        cloud: CommunicationCloudEnvironment,
+    ) -> Self {
+        Self::from_parts(
+            user_id.into(),
+            tenant_id.into(),
+            resource_id.into(),
+            cloud,
+            None,
+        )
+    }
+
+    /// The Teams user's id.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The Teams user's tenant id.
+    pub fn tenant_id(&self) -> &str {
+        &self.tenant_id
+    }
+
+    /// The id of the ACS resource.
+    pub fn resource_id(&self) -> &str {
+        &self.resource_id
+    }
+
+    /// The cloud the user lives in.
+    pub fn cloud(&self) -> CommunicationCloudEnvironment {
+        self.cloud
+    }
+
+    /// The raw id.
+    pub fn raw_id(&self) -> &str {
+        &self.raw_id
+    }
+
+    pub(crate) fn from_parts(
+        user_id: String,
+        tenant_id: String,
+        resource_id: String,
+        cloud: CommunicationCloudEnvironment,
+        raw_id: Option<String>,
+    ) -> Self {
+        let raw_id = raw_id.unwrap_or_else(|| {
+            let prefix = match cloud {
+                CommunicationCloudEnvironment::Public => ACS_USER_PUBLIC_PREFIX,
+                CommunicationCloudEnvironment::Dod => ACS_USER_DOD_PREFIX,
+                CommunicationCloudEnvironment::Gcch => ACS_USER_GCCH_PREFIX,
+            };
+            format!("{prefix}{resource_id}_{tenant_id}_{user_id}")
+        });
+        Self {
+            user_id,
+            tenant_id,
+            resource_id,
+            cloud,
+            raw_id,
+        }
+    }
+}
+
+/// An identifier of a kind this SDK does not know; its raw id is kept as given.
+///
+/// ```
+/// use acs_common::identifier::{CommunicationIdentifier, UnknownIdentifier};
+///
+/// let id = CommunicationIdentifier::from_raw_id("28:ag08-global:bot");
+/// assert_eq!(id, CommunicationIdentifier::Unknown(UnknownIdentifier::new("28:ag08-global:bot")));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UnknownIdentifier {
+    id: String,
+}
+
+impl UnknownIdentifier {
+    /// An identifier known only by its raw id.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+
+    /// The id, equal to the raw id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The raw id.
+    pub fn raw_id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Any identity known to Azure Communication Services.
+///
+/// ```
+/// use acs_common::identifier::{CommunicationIdentifier, CommunicationCloudEnvironment};
+///
+/// let id = CommunicationIdentifier::from_raw_id("8:gcch:user:with:colons");
+/// match &id {
+///     CommunicationIdentifier::MicrosoftTeamsUser(user) => {
+///         assert_eq!(user.user_id(), "user:with:colons");
+///         assert_eq!(user.cloud(), CommunicationCloudEnvironment::Gcch);
+///     }
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// assert_eq!(id.to_string(), "8:gcch:user:with:colons");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CommunicationIdentifier {
+    /// An Azure Communication Services user.
+    CommunicationUser(CommunicationUserIdentifier),
+    /// A phone number.
+    PhoneNumber(PhoneNumberIdentifier),
+    /// A Microsoft Teams user.
+    MicrosoftTeamsUser(MicrosoftTeamsUserIdentifier),
+    /// A Microsoft Teams app.
+    MicrosoftTeamsApp(MicrosoftTeamsAppIdentifier),
+    /// A Teams user acting through a Teams extension.
+    TeamsExtensionUser(TeamsExtensionUserIdentifier),
+    /// Any other identifier, known only by its raw id.
+    Unknown(UnknownIdentifier),
+}
+
+impl CommunicationIdentifier {
+    /// The raw id: the service's canonical text form of this identifier.
+    pub fn raw_id(&self) -> &str {
+        match self {
+            Self::CommunicationUser(i) => i.raw_id(),
+            Self::PhoneNumber(i) => i.raw_id(),
+            Self::MicrosoftTeamsUser(i) => i.raw_id(),
+            Self::MicrosoftTeamsApp(i) => i.raw_id(),
+            Self::TeamsExtensionUser(i) => i.raw_id(),
+            Self::Unknown(i) => i.raw_id(),
+        }
+    }
+
+    /// Parses a raw id with the service's rules (see the [module docs](self)). Never fails:
+    /// text that matches no known kind becomes [`CommunicationIdentifier::Unknown`].
+    pub fn from_raw_id(raw_id: &str) -> Self {
+        if let Some(rest) = raw_id.strip_prefix(PHONE_NUMBER_PREFIX) {
+            return Self::PhoneNumber(parse_phone_number(rest, raw_id));
+        }
+        let Some((prefix, suffix)) = split_prefix(raw_id) else {
+            return Self::Unknown(UnknownIdentifier::new(raw_id));
+        };
+        let owned = || Some(raw_id.to_owned());
+        use CommunicationCloudEnvironment::{Dod, Gcch, Public};
+        let teams_user = |anonymous, cloud| {
+            Self::MicrosoftTeamsUser(MicrosoftTeamsUserIdentifier::from_parts(
+                suffix.to_owned(),
+                anonymous,
+                cloud,
+                owned(),
+            ))
+        };
+        let teams_app = |cloud| {
+            Self::MicrosoftTeamsApp(MicrosoftTeamsAppIdentifier::from_parts(
+                suffix.to_owned(),
+                cloud,
+                owned(),
+            ))
+        };
+        let acs_user = |cloud| {
+            let mut parts = suffix.split('_');
+            match (parts.next(), parts.next(), parts.next(), parts.next()) {
+                (Some(resource), Some(tenant), Some(user), None) => {
+                    Self::TeamsExtensionUser(TeamsExtensionUserIdentifier::from_parts(
+                        user.to_owned(),
+                        tenant.to_owned(),
+                        resource.to_owned(),
+                        cloud,
+                        owned(),
+                    ))
+                }
+                _ => Self::CommunicationUser(CommunicationUserIdentifier::new(raw_id)),
+            }
+        };
+        match prefix {
+            TEAMS_VISITOR_PREFIX => teams_user(true, Public),
+            TEAMS_USER_PUBLIC_PREFIX => teams_user(false, Public),
+            TEAMS_USER_DOD_PREFIX => teams_user(false, Dod),
+            TEAMS_USER_GCCH_PREFIX => teams_user(false, Gcch),
+            TEAMS_APP_PUBLIC_PREFIX => teams_app(Public),
+            TEAMS_APP_DOD_PREFIX => teams_app(Dod),
+            TEAMS_APP_GCCH_PREFIX => teams_app(Gcch),
+            ACS_USER_PUBLIC_PREFIX => acs_user(Public),
+            ACS_USER_DOD_PREFIX => acs_user(Dod),
+            ACS_USER_GCCH_PREFIX => acs_user(Gcch),
+            SPOOL_USER_PREFIX => Self::CommunicationUser(CommunicationUserIdentifier::new(raw_id)),
+            _ => Self::Unknown(UnknownIdentifier::new(raw_id)),
+        }
+    }
+
+    /// The kind's name as used on the wire (`communicationUser`, `phoneNumber`,
+    /// `microsoftTeamsUser`, `microsoftTeamsApp`, `teamsExtensionUser`, `unknown`).
+    ///
+    /// ```
+    /// let id = acs_common::identifier::CommunicationIdentifier::from_raw_id("4:+1555");
+    /// assert_eq!(id.kind(), "phoneNumber");
+    /// ```
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::CommunicationUser(_) => "communicationUser",
+            Self::PhoneNumber(_) => "phoneNumber",
+            Self::MicrosoftTeamsUser(_) => "microsoftTeamsUser",
+            Self::MicrosoftTeamsApp(_) => "microsoftTeamsApp",
+            Self::TeamsExtensionUser(_) => "teamsExtensionUser",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+}
+
+/// Splits `a:b:rest` into (`a:b:`, `rest`); `None` when there are fewer than two `:`.
+fn split_prefix(raw_id: &str) -> Option<(&str, &str)> {
+    let first = raw_id.find(':')?;
+    let second = first + 1 + raw_id[first + 1..].find(':')?;
+    Some(raw_id.split_at(second + 1))
+}
+
+fn parse_phone_number(rest: &str, raw_id: &str) -> PhoneNumberIdentifier {
+    if rest == ANONYMOUS_PHONE_NUMBER {
+        return PhoneNumberIdentifier::from_parts(
+            rest.to_owned(),
+            true,
+            None,
+            Some(raw_id.to_owned()),
+        );
+    }
+    let (value, asserted_id) = match rest.rfind('_') {
+        Some(index) if index + 1 < rest.len() => {
+            (&rest[..index], Some(rest[index + 1..].to_owned()))
+        }
+        _ => (rest, None),
+    };
+    PhoneNumberIdentifier::from_parts(
+        value.to_owned(),
+        false,
+        asserted_id,
+        Some(raw_id.to_owned()),
+    )
+}
+
+impl fmt::Display for CommunicationIdentifier {
+    /// Writes the raw id.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.raw_id())
+    }
+}
+
+impl FromStr for CommunicationIdentifier {
+    type Err = std::convert::Infallible;
+
+    /// Same as [`CommunicationIdentifier::from_raw_id`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_raw_id(s))
+    }
+}
+
+macro_rules! impl_from_variant {
+    ($($variant:ident($ty:ty)),* $(,)?) => {$(
+        impl From<$ty> for CommunicationIdentifier {
+            fn from(value: $ty) -> Self {
+                Self::$variant(value)
+            }
+        }
+    )*};
+}
+
+impl_from_variant!(
+    CommunicationUser(CommunicationUserIdentifier),
+    PhoneNumber(PhoneNumberIdentifier),
+    MicrosoftTeamsUser(MicrosoftTeamsUserIdentifier),
+    MicrosoftTeamsApp(MicrosoftTeamsAppIdentifier),
+    TeamsExtensionUser(TeamsExtensionUserIdentifier),
+    Unknown(UnknownIdentifier),
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_prefix_takes_two_colons() {
+        assert_eq!(split_prefix("8:orgid:a:b"), Some(("8:orgid:", "a:b")));
+        assert_eq!(split_prefix("8:orgid:"), Some(("8:orgid:", "")));
+        assert_eq!(split_prefix("8:orgid"), None);
+        assert_eq!(split_prefix("plain"), None);
+        assert_eq!(split_prefix("::"), Some(("::", "")));
+    }
+
+    #[test]
+    fn phone_trailing_underscore_is_part_of_value() {
+        let CommunicationIdentifier::PhoneNumber(p) = CommunicationIdentifier::from_raw_id("4:+1_")
+        else {
+            panic!("expected phone")
+        };
+        assert_eq!(p.value(), "+1_");
+        assert_eq!(p.asserted_id(), None);
+        assert_eq!(PhoneNumberIdentifier::new("+1_"), p);
+    }
+
+    #[test]
+    fn empty_asserted_id_means_none() {
+        assert_eq!(
+            PhoneNumberIdentifier::with_asserted_id("+1", ""),
+            PhoneNumberIdentifier::new("+1")
+        );
+    }
+
+    #[test]
+    fn multibyte_text_does_not_panic() {
+        for raw in [
+            "4:é_ü",
+            "8:acs:é_ü_ö",
+            "8:é:ü",
+            "é:",
+            "4:_",
+            "4:",
+            "28:orgid:☃",
+        ] {
+            let id = CommunicationIdentifier::from_raw_id(raw);
+            assert_eq!(id.raw_id(), raw);
+        }
+    }
+}
