@@ -1,0 +1,141 @@
+//! The generator of the ACS Rust SDK's low-level crates.
+//!
+//! The pipeline, one module per stage:
+//! 1. [`load`]: read a Swagger 2.0 / OpenAPI 3.0 spec and everything it references, bundled into one document;
+//! 2. [`upgrade`]: Swagger 2.0 to [`openapiv3::OpenAPI`];
+//! 3. [`lower`]: OpenAPI to our intermediate model, [`ir`];
+//! 4. [`emit`]: the intermediate model to Rust files (models crate and REST crate).
+//!
+//! [`generate`] runs all four for every service of a [`manifest::Manifest`].
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod manifest;
+pub mod names;
+pub mod upgrade;
+
+use std::time::{Duration, Instant};
+
+use heck::ToSnakeCase;
+
+pub use emit::{CrateStats, GeneratedFile};
+pub use error::{Error, Result, SourceLoc};
+
+use emit::ExampleCase;
+use ir::Service;
+use load::{ExampleFile, SpecReader};
+use manifest::{Manifest, ServiceEntry};
+
+/// Time spent in each stage, summed over services.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StageTimes {
+    /// Reading and bundling.
+    pub load: Duration,
+    /// Swagger 2.0 → OpenAPI 3.0.
+    pub upgrade: Duration,
+    /// OpenAPI → intermediate model.
+    pub lower: Duration,
+    /// Rust, templates and formatting.
+    pub emit: Duration,
+}
+
+/// Everything a regen produces.
+#[derive(Clone, Debug, Default)]
+pub struct Generated {
+    /// The files, sorted by path.
+    pub files: Vec<GeneratedFile>,
+    /// Counts per crate.
+    pub stats: Vec<CrateStats>,
+    /// Time per stage.
+    pub times: StageTimes,
+}
+
+/// Runs load, upgrade and lower for one spec.
+pub fn lower_spec(
+    reader: &dyn SpecReader,
+    root: &str,
+    options: &lower::ServiceOptions,
+    times: &mut StageTimes,
+) -> Result<(Service, Vec<ExampleFile>, openapiv3::OpenAPI)> {
+    let start = Instant::now();
+    let loaded = load::load(reader, root)?;
+    times.load += start.elapsed();
+    let start = Instant::now();
+    let openapi = upgrade::upgrade(&loaded)?;
+    times.upgrade += start.elapsed();
+    let start = Instant::now();
+    let service = lower::lower(&openapi, &loaded.root, &loaded.schema_sources, options)?;
+    times.lower += start.elapsed();
+    Ok((service, loaded.examples, openapi))
+}
+
+/// Generates every service of `manifest`, reading specs through `reader_for(service entry)`.
+pub fn generate<'m>(
+    manifest: &'m Manifest,
+    reader_for: impl Fn(&'m ServiceEntry) -> Box<dyn SpecReader + 'm>,
+) -> Result<Generated> {
+    let mut generated = Generated::default();
+    for (key, entry) in &manifest.services {
+        let reader = reader_for(entry);
+        let (service, examples, _) = lower_spec(reader.as_ref(), &entry.spec, &entry.options, &mut generated.times)?;
+        let start = Instant::now();
+        let cases = example_cases(&service, &examples)?;
+        let (files, stats) = emit::emit_service(key, entry, &service, &cases)?;
+        generated.times.emit += start.elapsed();
+        generated.files.extend(files);
+        generated.stats.extend(stats);
+    }
+    generated.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(generated)
+}
+
+/// What each example file must satisfy, from the operation it belongs to.
+pub fn example_cases(service: &Service, examples: &[ExampleFile]) -> Result<Vec<ExampleCase>> {
+    let mut cases = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
+    for example in examples {
+        let loc = SourceLoc::new(&example.file, "");
+        let operation = service
+            .groups
+            .iter()
+            .flat_map(|g| &g.operations)
+            .find(|o| o.operation_id == example.operation_id)
+            .ok_or_else(|| Error::at(&loc, format!("example of unknown operation `{}`", example.operation_id)))?;
+        let stem = example.file.rsplit('/').next().unwrap_or(&example.file).trim_end_matches(".json");
+        let mut test_name = stem.to_snake_case();
+        while !names.insert(test_name.clone()) {
+            test_name.push_str("_again");
+        }
+        let request = operation.body.as_ref().and_then(|body| {
+            let present = example.content.get("parameters").and_then(|p| p.get(&body.wire_name)).is_some();
+            (present || body.required).then(|| (body.wire_name.clone(), body.ty.clone()))
+        });
+        let responses = example
+            .content
+            .get("responses")
+            .and_then(|r| r.as_object())
+            .ok_or_else(|| Error::at(&loc.join("responses"), "an example needs a `responses` object"))?;
+        let mut checks = Vec::new();
+        for code in responses.keys() {
+            let numeric: u16 = code
+                .parse()
+                .map_err(|_| Error::at(&loc.join("responses").join(code), "status codes must be numbers"))?;
+            let model = if operation.success_codes.contains(&numeric) {
+                operation.response.clone()
+            } else if (200..300).contains(&numeric) {
+                return Err(Error::at(
+                    &loc.join("responses").join(code),
+                    format!("`{}` declares no {code} response", operation.operation_id),
+                ));
+            } else {
+                operation.error.clone()
+            };
+            checks.push((code.clone(), model));
+        }
+        cases.push(ExampleCase { file: example.file.clone(), test_name, request, responses: checks });
+    }
+    Ok(cases)
+}

@@ -1,0 +1,57 @@
+//! Rust names for spec names: heck for the casing, plus keyword escaping.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// A type or variant name: `UpperCamelCase`, never starting with a digit.
+pub fn type_name(name: &str) -> String {
+    let camel = name.to_upper_camel_case();
+    match camel.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("V{camel}"),
+        None => "Empty".to_string(),
+        _ => camel,
+    }
+}
+
+/// A field, parameter or method name: `snake_case`, keywords escaped as raw identifiers.
+pub fn value_name(name: &str) -> String {
+    let snake = name.to_snake_case();
+    let snake = match snake.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("n{snake}"),
+        None => "value".to_string(),
+        _ => snake,
+    };
+    match snake.as_str() {
+        "self" | "super" | "crate" | "extern" => format!("{snake}_"),
+        s if KEYWORDS.contains(&s) => format!("r#{snake}"),
+        _ => snake,
+    }
+}
+
+/// A name without a raw-identifier prefix, for use inside other names.
+pub fn bare(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(type_name("chat.join.limited"), "ChatJoinLimited");
+        assert_eq!(type_name("threadCreationDate"), "ThreadCreationDate");
+        assert_eq!(type_name("2xx"), "V2xx");
+        assert_eq!(value_name("type"), "r#type");
+        assert_eq!(value_name("self"), "self_");
+        assert_eq!(value_name("createdByCommunicationIdentifier"), "created_by_communication_identifier");
+        assert_eq!(value_name("repeatability-request-id"), "repeatability_request_id");
+        assert_eq!(value_name("api-version"), "api_version");
+    }
+}
