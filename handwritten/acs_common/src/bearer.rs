@@ -83,9 +83,7 @@ impl BearerTokenPolicy {
             let credential = Arc::clone(&credential);
             async move { credential.get_token(&[ENTRA_SCOPE], None).await }
         };
-        Self {
-            credential: CommunicationTokenCredential::refreshing(refresher),
-        }
+        Self { credential: CommunicationTokenCredential::refreshing(refresher) }
     }
 
     /// The credential the tokens come from.
@@ -96,12 +94,7 @@ impl BearerTokenPolicy {
 
 #[async_trait::async_trait]
 impl Policy for BearerTokenPolicy {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
+    async fn send(&self, ctx: &Context, request: &mut Request, next: &[Arc<dyn Policy>]) -> PolicyResult {
         ensure_credential_safe_url(request.url())?;
         let Some((first, rest)) = next.split_first() else {
             return Err(Error::with_message(

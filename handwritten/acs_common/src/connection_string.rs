@@ -7,8 +7,7 @@ use azure_core::http::Url;
 use std::fmt;
 use std::str::FromStr;
 
-const EXPECTED_FORMAT: &str =
-    "expected `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>`";
+const EXPECTED_FORMAT: &str = "expected `endpoint=https://<resource>.communication.azure.com/;accesskey=<base64 key>`";
 
 /// A parsed ACS connection string: the resource endpoint and its access key.
 ///
@@ -80,26 +79,16 @@ impl ConnectionString {
             }
             *slot = Some(value.trim());
         }
-        let endpoint = endpoint.filter(|e| !e.is_empty()).ok_or_else(|| {
-            invalid_argument(
-                "connection_string",
-                format!("it has no `endpoint`; {EXPECTED_FORMAT}"),
-            )
-        })?;
+        let endpoint = endpoint
+            .filter(|e| !e.is_empty())
+            .ok_or_else(|| invalid_argument("connection_string", format!("it has no `endpoint`; {EXPECTED_FORMAT}")))?;
         let access_key = access_key.filter(|k| !k.is_empty()).ok_or_else(|| {
-            invalid_argument(
-                "connection_string",
-                format!("it has no `accesskey`; {EXPECTED_FORMAT}"),
-            )
+            invalid_argument("connection_string", format!("it has no `accesskey`; {EXPECTED_FORMAT}"))
         })?;
         let endpoint = parse_endpoint(endpoint)?;
-        let access_key = AccessKey::new(access_key.to_owned()).map_err(|_| {
-            invalid_argument("connection_string", "its `accesskey` is not valid base64")
-        })?;
-        Ok(Self {
-            endpoint,
-            access_key,
-        })
+        let access_key = AccessKey::new(access_key.to_owned())
+            .map_err(|_| invalid_argument("connection_string", "its `accesskey` is not valid base64"))?;
+        Ok(Self { endpoint, access_key })
     }
 
     /// The resource endpoint, with path `/`.
@@ -119,8 +108,7 @@ impl ConnectionString {
 }
 
 fn parse_endpoint(text: &str) -> azure_core::Result<Url> {
-    let problem =
-        |message: &str| invalid_argument("connection_string", format!("its `endpoint` {message}"));
+    let problem = |message: &str| invalid_argument("connection_string", format!("its `endpoint` {message}"));
     let url = Url::parse(text).map_err(|_| problem("is not a valid absolute URL"))?;
     match url.scheme() {
         "https" => {}
@@ -186,12 +174,9 @@ mod tests {
 
     #[test]
     fn loopback_http_and_ports() {
-        let cs =
-            ConnectionString::parse(&format!("endpoint=http://127.0.0.1:8080;accesskey={KEY}"))
-                .unwrap();
+        let cs = ConnectionString::parse(&format!("endpoint=http://127.0.0.1:8080;accesskey={KEY}")).unwrap();
         assert_eq!(cs.endpoint().as_str(), "http://127.0.0.1:8080/");
-        let cs =
-            ConnectionString::parse(&format!("endpoint=https://h:8443/;accesskey={KEY}")).unwrap();
+        let cs = ConnectionString::parse(&format!("endpoint=https://h:8443/;accesskey={KEY}")).unwrap();
         assert_eq!(cs.endpoint().port(), Some(8443));
     }
 
@@ -201,47 +186,17 @@ mod tests {
         let cases = [
             (format!("accesskey={secret}=="), "no `endpoint`"),
             ("endpoint=https://a.b/".to_owned(), "no `accesskey`"),
-            (
-                "endpoint=https://a.b/;accesskey=".to_owned(),
-                "no `accesskey`",
-            ),
+            ("endpoint=https://a.b/;accesskey=".to_owned(), "no `accesskey`"),
             (format!("endpoint=;accesskey={secret}=="), "no `endpoint`"),
-            (
-                format!("endpoint=https://a.b/;accesskey={secret}!!"),
-                "not valid base64",
-            ),
-            (
-                format!("endpoint=https://a.b/;accesskey={secret}=;accesskey=x"),
-                "more than once",
-            ),
-            (
-                format!("endpoint=http://a.b/;accesskey={secret}=="),
-                "plain http",
-            ),
-            (
-                format!("endpoint=ftp://a.b/;accesskey={secret}=="),
-                "https scheme",
-            ),
-            (
-                format!("endpoint=a.b;accesskey={secret}=="),
-                "not a valid absolute URL",
-            ),
-            (
-                format!("endpoint=https://a.b/path;accesskey={secret}=="),
-                "path",
-            ),
-            (
-                format!("endpoint=https://a.b/?q=1;accesskey={secret}=="),
-                "query",
-            ),
-            (
-                format!("endpoint=https://u:p@a.b/;accesskey={secret}=="),
-                "user information",
-            ),
-            (
-                format!("endpoint=https://a.b/,accesskey={secret}=="),
-                "no `accesskey`",
-            ),
+            (format!("endpoint=https://a.b/;accesskey={secret}!!"), "not valid base64"),
+            (format!("endpoint=https://a.b/;accesskey={secret}=;accesskey=x"), "more than once"),
+            (format!("endpoint=http://a.b/;accesskey={secret}=="), "plain http"),
+            (format!("endpoint=ftp://a.b/;accesskey={secret}=="), "https scheme"),
+            (format!("endpoint=a.b;accesskey={secret}=="), "not a valid absolute URL"),
+            (format!("endpoint=https://a.b/path;accesskey={secret}=="), "path"),
+            (format!("endpoint=https://a.b/?q=1;accesskey={secret}=="), "query"),
+            (format!("endpoint=https://u:p@a.b/;accesskey={secret}=="), "user information"),
+            (format!("endpoint=https://a.b/,accesskey={secret}=="), "no `accesskey`"),
             (secret.to_owned(), "has no `=`"),
             (String::new(), "no `endpoint`"),
         ];

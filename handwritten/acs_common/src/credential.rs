@@ -102,10 +102,7 @@ pub struct RefreshOptions {
 impl fmt::Debug for RefreshOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RefreshOptions")
-            .field(
-                "initial_token",
-                &self.initial_token.as_ref().map(|_| "<redacted>"),
-            )
+            .field("initial_token", &self.initial_token.as_ref().map(|_| "<redacted>"))
             .field("proactive_refresh", &self.proactive_refresh)
             .finish()
     }
@@ -160,10 +157,7 @@ struct Inner {
 
 enum Mode {
     Static,
-    Refreshing {
-        refresher: Arc<dyn TokenRefresher>,
-        proactive: bool,
-    },
+    Refreshing { refresher: Arc<dyn TokenRefresher>, proactive: bool },
 }
 
 struct State {
@@ -213,38 +207,20 @@ impl CommunicationTokenCredential {
         refresher: impl TokenRefresher + 'static,
         options: RefreshOptions,
     ) -> azure_core::Result<Self> {
-        let initial = options
-            .initial_token
-            .map(crate::jwt::access_token)
-            .transpose()?;
+        let initial = options.initial_token.map(crate::jwt::access_token).transpose()?;
         Ok(Self::from_parts(
-            Mode::Refreshing {
-                refresher: Arc::new(refresher),
-                proactive: options.proactive_refresh,
-            },
+            Mode::Refreshing { refresher: Arc::new(refresher), proactive: options.proactive_refresh },
             initial,
         ))
     }
 
     /// A refreshing credential without an initial token and without proactive refresh.
     pub(crate) fn refreshing(refresher: impl TokenRefresher + 'static) -> Self {
-        Self::from_parts(
-            Mode::Refreshing {
-                refresher: Arc::new(refresher),
-                proactive: false,
-            },
-            None,
-        )
+        Self::from_parts(Mode::Refreshing { refresher: Arc::new(refresher), proactive: false }, None)
     }
 
     fn from_parts(mode: Mode, token: Option<AccessToken>) -> Self {
-        let proactive = matches!(
-            mode,
-            Mode::Refreshing {
-                proactive: true,
-                ..
-            }
-        );
+        let proactive = matches!(mode, Mode::Refreshing { proactive: true, .. });
         let now = OffsetDateTime::now_utc();
         let due = if proactive {
             match &token {
@@ -256,12 +232,7 @@ impl CommunicationTokenCredential {
         };
         let inner = Arc::new(Inner {
             mode,
-            state: RwLock::new(State {
-                token,
-                generation: 0,
-                failure: None,
-                due,
-            }),
+            state: RwLock::new(State { token, generation: 0, failure: None, due }),
             refresh_lock: tokio::sync::Mutex::new(()),
             changed: Arc::new(Notify::new()),
             background_started: AtomicBool::new(false),
@@ -301,11 +272,8 @@ impl CommunicationTokenCredential {
                 }
                 let (token, generation) = {
                     let state = inner.read();
-                    let usable = state
-                        .token
-                        .as_ref()
-                        .filter(|t| t.expires_on - now > ON_DEMAND_REFRESH_WINDOW)
-                        .cloned();
+                    let usable =
+                        state.token.as_ref().filter(|t| t.expires_on - now > ON_DEMAND_REFRESH_WINDOW).cloned();
                     (usable, state.generation)
                 };
                 match token {
@@ -339,11 +307,7 @@ impl Inner {
                 if let Some((kind, message)) = &state.failure {
                     return Err(Error::with_message(kind.clone(), message.clone()));
                 }
-                if let Some(token) = state
-                    .token
-                    .as_ref()
-                    .filter(|t| t.expires_on > OffsetDateTime::now_utc())
-                {
+                if let Some(token) = state.token.as_ref().filter(|t| t.expires_on > OffsetDateTime::now_utc()) {
                     return Ok(token.clone());
                 }
             }
@@ -392,10 +356,7 @@ impl Inner {
         if self.background_started.load(Ordering::Acquire) {
             return;
         }
-        let task = runtime.spawn(background_refresh(
-            Arc::downgrade(self),
-            Arc::clone(&self.changed),
-        ));
+        let task = runtime.spawn(background_refresh(Arc::downgrade(self), Arc::clone(&self.changed)));
         *slot = Some(task.abort_handle());
         self.background_started.store(true, Ordering::Release);
     }
@@ -472,9 +433,9 @@ impl fmt::Debug for CommunicationTokenCredential {
         let mut debug = f.debug_struct("CommunicationTokenCredential");
         match &self.inner.mode {
             Mode::Static => debug.field("kind", &"static"),
-            Mode::Refreshing { proactive, .. } => debug
-                .field("kind", &"refreshing")
-                .field("proactive_refresh", proactive),
+            Mode::Refreshing { proactive, .. } => {
+                debug.field("kind", &"refreshing").field("proactive_refresh", proactive)
+            }
         };
         debug.field("expires_on", &expires_on).finish()
     }
@@ -499,28 +460,13 @@ mod tests {
 
     #[test]
     fn proactive_delay_rules() {
-        assert_eq!(
-            proactive_delay(Duration::minutes(60)),
-            Some(Duration::minutes(50))
-        );
-        assert_eq!(
-            proactive_delay(Duration::minutes(10) + Duration::seconds(1)),
-            Some(Duration::seconds(1))
-        );
+        assert_eq!(proactive_delay(Duration::minutes(60)), Some(Duration::minutes(50)));
+        assert_eq!(proactive_delay(Duration::minutes(10) + Duration::seconds(1)), Some(Duration::seconds(1)));
         // Inside the window: half the remaining lifetime.
-        assert_eq!(
-            proactive_delay(Duration::minutes(10)),
-            Some(Duration::minutes(5))
-        );
-        assert_eq!(
-            proactive_delay(Duration::minutes(3)),
-            Some(Duration::seconds(90))
-        );
+        assert_eq!(proactive_delay(Duration::minutes(10)), Some(Duration::minutes(5)));
+        assert_eq!(proactive_delay(Duration::minutes(3)), Some(Duration::seconds(90)));
         // Never faster than once a second.
-        assert_eq!(
-            proactive_delay(Duration::milliseconds(500)),
-            Some(Duration::seconds(1))
-        );
+        assert_eq!(proactive_delay(Duration::milliseconds(500)), Some(Duration::seconds(1)));
         assert_eq!(proactive_delay(Duration::ZERO), None);
         assert_eq!(proactive_delay(Duration::minutes(-5)), None);
     }

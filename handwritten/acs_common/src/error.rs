@@ -54,19 +54,10 @@ pub struct CommunicationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Further errors that led to this one.
-    #[serde(
-        default,
-        deserialize_with = "null_as_default",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, deserialize_with = "null_as_default", skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<CommunicationError>,
     /// A more specific error, when the service gives one (wire name `innererror`).
-    #[serde(
-        default,
-        rename = "innererror",
-        alias = "innerError",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "innererror", alias = "innerError", skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<Box<CommunicationError>>,
 }
 
@@ -78,11 +69,7 @@ impl CommunicationError {
     /// assert!(error.details.is_empty());
     /// ```
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-            ..Self::default()
-        }
+        Self { code: code.into(), message: message.into(), ..Self::default() }
     }
 
     /// Sets [`target`](Self::target).
@@ -169,10 +156,9 @@ where
 /// ```
 pub fn communication_error(error: &Error) -> Option<CommunicationError> {
     azure_errors(error).find_map(|e| match e.kind() {
-        ErrorKind::HttpResponse {
-            raw_response: Some(response),
-            ..
-        } => CommunicationError::from_response_body(response.body()),
+        ErrorKind::HttpResponse { raw_response: Some(response), .. } => {
+            CommunicationError::from_response_body(response.body())
+        }
         _ => None,
     })
 }
@@ -249,10 +235,7 @@ mod private {
 /// assert_eq!(error.to_string(), "invalid argument `thread_id`: must not be empty");
 /// ```
 pub fn invalid_argument(name: &str, problem: impl fmt::Display) -> Error {
-    Error::with_message(
-        ErrorKind::Other,
-        format!("invalid argument `{name}`: {problem}"),
-    )
+    Error::with_message(ErrorKind::Other, format!("invalid argument `{name}`: {problem}"))
 }
 
 /// An error for data that cannot be parsed or converted ([`ErrorKind::DataConversion`]).
@@ -283,11 +266,7 @@ mod tests {
     fn http_error(status: StatusCode, body: &'static str) -> Error {
         let response = RawResponse::from_bytes(status, Headers::new(), body);
         Error::with_message(
-            ErrorKind::HttpResponse {
-                status,
-                error_code: None,
-                raw_response: Some(Box::new(response)),
-            },
+            ErrorKind::HttpResponse { status, error_code: None, raw_response: Some(Box::new(response)) },
             "http error",
         )
     }
@@ -316,14 +295,8 @@ mod tests {
 
     #[test]
     fn none_for_other_bodies_and_kinds() {
-        assert!(
-            http_error(StatusCode::BadGateway, "<html>bad gateway</html>")
-                .communication_error()
-                .is_none()
-        );
-        assert!(http_error(StatusCode::BadGateway, r#"{"error":"text"}"#)
-            .communication_error()
-            .is_none());
+        assert!(http_error(StatusCode::BadGateway, "<html>bad gateway</html>").communication_error().is_none());
+        assert!(http_error(StatusCode::BadGateway, r#"{"error":"text"}"#).communication_error().is_none());
         assert!(invalid_data("x").communication_error().is_none());
     }
 
@@ -338,10 +311,7 @@ mod tests {
     fn detailed_message_shows_wrapped_cause() {
         let error = invalid_argument("endpoint", "must use https")
             .with_context("non-transport error occurred which will not be retried");
-        assert_eq!(
-            error.to_string(),
-            "non-transport error occurred which will not be retried"
-        );
+        assert_eq!(error.to_string(), "non-transport error occurred which will not be retried");
         assert_eq!(
             error.detailed_message(),
             "non-transport error occurred which will not be retried: invalid argument `endpoint`: must use https"
@@ -353,9 +323,6 @@ mod tests {
         let mut error = CommunicationError::new("A", "B");
         error.inner_error = Some(Box::new(CommunicationError::new("C", "D")));
         let json = serde_json::to_string(&error).unwrap();
-        assert_eq!(
-            json,
-            r#"{"code":"A","message":"B","innererror":{"code":"C","message":"D"}}"#
-        );
+        assert_eq!(json, r#"{"code":"A","message":"B","innererror":{"code":"C","message":"D"}}"#);
     }
 }

@@ -105,17 +105,8 @@ pub fn content_hash(body: &[u8]) -> String {
 /// assert_eq!(text, "GET\n/identities?api-version=2023-10-01\n\
 ///     Wed, 13 Apr 2022 18:09:12 GMT;contoso.communication.azure.com;47DEQ...");
 /// ```
-pub fn string_to_sign(
-    method: &str,
-    path_and_query: &str,
-    date: &str,
-    host: &str,
-    content_hash: &str,
-) -> String {
-    format!(
-        "{}\n{path_and_query}\n{date};{host};{content_hash}",
-        method.to_ascii_uppercase()
-    )
+pub fn string_to_sign(method: &str, path_and_query: &str, date: &str, host: &str, content_hash: &str) -> String {
+    format!("{}\n{path_and_query}\n{date};{host};{content_hash}", method.to_ascii_uppercase())
 }
 
 /// The base64 HMAC-SHA256 of `string_to_sign` with the (base64-decoded) key.
@@ -206,8 +197,7 @@ pub fn host(url: &Url) -> Option<String> {
 pub fn parse_authorization(value: &str) -> Option<&str> {
     let rest = value.trim().strip_prefix(AUTHORIZATION_PREFIX)?;
     let (signed_headers, signature) = rest.split_once(SIGNATURE_SEPARATOR)?;
-    (signed_headers.eq_ignore_ascii_case(SIGNED_HEADERS) && !signature.is_empty())
-        .then_some(signature)
+    (signed_headers.eq_ignore_ascii_case(SIGNED_HEADERS) && !signature.is_empty()).then_some(signature)
 }
 
 /// Server side: checks an `Authorization` header value against the string to sign the server
@@ -232,11 +222,7 @@ pub fn parse_authorization(value: &str) -> Option<&str> {
 /// # Errors
 ///
 /// [`ErrorKind::Credential`] when the header is malformed or the signature does not match.
-pub fn verify_authorization(
-    key: &AccessKey,
-    string_to_sign: &str,
-    authorization: &str,
-) -> azure_core::Result<()> {
+pub fn verify_authorization(key: &AccessKey, string_to_sign: &str, authorization: &str) -> azure_core::Result<()> {
     let received = parse_authorization(authorization).ok_or_else(|| {
         credential_error(format!(
             "the Authorization header is not `{AUTHORIZATION_PREFIX}{SIGNED_HEADERS}{SIGNATURE_SEPARATOR}<signature>`"
@@ -274,13 +260,9 @@ pub fn verify_authorization(
 ///
 /// [`ErrorKind::Other`] when the URL has no host or the body is a stream (its exact bytes are
 /// not known before sending).
-pub fn sign_request(
-    request: &mut Request,
-    key: &AccessKey,
-    date: OffsetDateTime,
-) -> azure_core::Result<()> {
-    let host = host(request.url())
-        .ok_or_else(|| invalid_argument("request", "cannot sign a request URL without a host"))?;
+pub fn sign_request(request: &mut Request, key: &AccessKey, date: OffsetDateTime) -> azure_core::Result<()> {
+    let host =
+        host(request.url()).ok_or_else(|| invalid_argument("request", "cannot sign a request URL without a host"))?;
     let hash = match request.body() {
         Body::Bytes(bytes) => content_hash(bytes),
         #[allow(unreachable_patterns)]
@@ -292,13 +274,7 @@ pub fn sign_request(
         }
     };
     let date = format_date(date);
-    let to_sign = string_to_sign(
-        request.method().as_ref(),
-        path_and_query(request.url()),
-        &date,
-        &host,
-        &hash,
-    );
+    let to_sign = string_to_sign(request.method().as_ref(), path_and_query(request.url()), &date, &host, &hash);
     let signature = compute_signature(key, &to_sign)?;
     request.insert_header(MS_DATE, date);
     request.insert_header(CONTENT_SHA256, hash);
@@ -342,12 +318,7 @@ impl HmacAuthPolicy {
 
 #[async_trait::async_trait]
 impl Policy for HmacAuthPolicy {
-    async fn send(
-        &self,
-        ctx: &Context,
-        request: &mut Request,
-        next: &[Arc<dyn Policy>],
-    ) -> PolicyResult {
+    async fn send(&self, ctx: &Context, request: &mut Request, next: &[Arc<dyn Policy>]) -> PolicyResult {
         ensure_credential_safe_url(request.url())?;
         let Some((first, rest)) = next.split_first() else {
             return Err(Error::with_message(
@@ -376,19 +347,10 @@ mod tests {
     #[test]
     fn published_vectors() {
         assert_eq!(sign("/"), "88MDmJhUR3m5QhFxb8ztShsSwlGrg7g/6XPnWf7QEO4=");
-        assert_eq!(
-            sign("/testPath"),
-            "RoCrHjw7fb9fpHSbqvRUY2xa8RBS0YvI1cxI1x8AS38="
-        );
-        assert_eq!(
-            sign("/testPath?testQuery=yes"),
-            "il99+rd6V5O136roX/zVePCNle78HmvC4B7tu9zRH3I="
-        );
+        assert_eq!(sign("/testPath"), "RoCrHjw7fb9fpHSbqvRUY2xa8RBS0YvI1cxI1x8AS38=");
+        assert_eq!(sign("/testPath?testQuery=yes"), "il99+rd6V5O136roX/zVePCNle78HmvC4B7tu9zRH3I=");
         let key = AccessKey::new("pw==").unwrap();
-        assert_eq!(
-            compute_signature(&key, "😀").unwrap(),
-            "1rudJKjn2Zi+3hRrBG29wIF6pD6YyAeQR1ZcFtXoKAU="
-        );
+        assert_eq!(compute_signature(&key, "😀").unwrap(), "1rudJKjn2Zi+3hRrBG29wIF6pD6YyAeQR1ZcFtXoKAU=");
     }
 
     #[test]

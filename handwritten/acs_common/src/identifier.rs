@@ -167,12 +167,7 @@ impl PhoneNumberIdentifier {
         let value = value.into();
         let is_anonymous = value == ANONYMOUS_PHONE_NUMBER;
         let raw_id = format!("{PHONE_NUMBER_PREFIX}{value}");
-        Self {
-            value,
-            is_anonymous,
-            asserted_id: None,
-            raw_id,
-        }
+        Self { value, is_anonymous, asserted_id: None, raw_id }
     }
 
     /// The anonymous phone number, raw id `4:anonymous`.
@@ -191,12 +186,7 @@ impl PhoneNumberIdentifier {
         }
         let value = value.into();
         let raw_id = format!("{PHONE_NUMBER_PREFIX}{value}_{asserted_id}");
-        Self {
-            value,
-            is_anonymous: false,
-            asserted_id: Some(asserted_id),
-            raw_id,
-        }
+        Self { value, is_anonymous: false, asserted_id: Some(asserted_id), raw_id }
     }
 
     /// The phone number as given.
@@ -230,12 +220,7 @@ impl PhoneNumberIdentifier {
             Some(asserted) => format!("{PHONE_NUMBER_PREFIX}{value}_{asserted}"),
             None => format!("{PHONE_NUMBER_PREFIX}{value}"),
         });
-        Self {
-            value,
-            is_anonymous,
-            asserted_id,
-            raw_id,
-        }
+        Self { value, is_anonymous, asserted_id, raw_id }
     }
 }
 
@@ -264,12 +249,7 @@ impl MicrosoftTeamsUserIdentifier {
 
     /// An anonymous Teams user (Teams visitor) of the public cloud, raw id `8:teamsvisitor:{id}`.
     pub fn anonymous(user_id: impl Into<String>) -> Self {
-        Self::from_parts(
-            user_id.into(),
-            true,
-            CommunicationCloudEnvironment::Public,
-            None,
-        )
+        Self::from_parts(user_id.into(), true, CommunicationCloudEnvironment::Public, None)
     }
 
     /// The user's id.
@@ -307,12 +287,7 @@ impl MicrosoftTeamsUserIdentifier {
             };
             format!("{prefix}{user_id}")
         });
-        Self {
-            user_id,
-            is_anonymous,
-            cloud,
-            raw_id,
-        }
+        Self { user_id, is_anonymous, cloud, raw_id }
     }
 }
 
@@ -352,11 +327,7 @@ impl MicrosoftTeamsAppIdentifier {
         &self.raw_id
     }
 
-    pub(crate) fn from_parts(
-        app_id: String,
-        cloud: CommunicationCloudEnvironment,
-        raw_id: Option<String>,
-    ) -> Self {
+    pub(crate) fn from_parts(app_id: String, cloud: CommunicationCloudEnvironment, raw_id: Option<String>) -> Self {
         let raw_id = raw_id.unwrap_or_else(|| {
             let prefix = match cloud {
                 CommunicationCloudEnvironment::Public => TEAMS_APP_PUBLIC_PREFIX,
@@ -365,11 +336,7 @@ impl MicrosoftTeamsAppIdentifier {
             };
             format!("{prefix}{app_id}")
         });
-        Self {
-            app_id,
-            cloud,
-            raw_id,
-        }
+        Self { app_id, cloud, raw_id }
     }
 }
 
@@ -399,13 +366,7 @@ impl TeamsExtensionUserIdentifier {
         resource_id: impl Into<String>,
         cloud: CommunicationCloudEnvironment,
     ) -> Self {
-        Self::from_parts(
-            user_id.into(),
-            tenant_id.into(),
-            resource_id.into(),
-            cloud,
-            None,
-        )
+        Self::from_parts(user_id.into(), tenant_id.into(), resource_id.into(), cloud, None)
     }
 
     /// The Teams user's id.
@@ -448,13 +409,7 @@ impl TeamsExtensionUserIdentifier {
             };
             format!("{prefix}{resource_id}_{tenant_id}_{user_id}")
         });
-        Self {
-            user_id,
-            tenant_id,
-            resource_id,
-            cloud,
-            raw_id,
-        }
+        Self { user_id, tenant_id, resource_id, cloud, raw_id }
     }
 }
 
@@ -551,13 +506,8 @@ impl CommunicationIdentifier {
                 owned(),
             ))
         };
-        let teams_app = |cloud| {
-            Self::MicrosoftTeamsApp(MicrosoftTeamsAppIdentifier::from_parts(
-                suffix.to_owned(),
-                cloud,
-                owned(),
-            ))
-        };
+        let teams_app =
+            |cloud| Self::MicrosoftTeamsApp(MicrosoftTeamsAppIdentifier::from_parts(suffix.to_owned(), cloud, owned()));
         let acs_user = |cloud| {
             let mut parts = suffix.split('_');
             match (parts.next(), parts.next(), parts.next(), parts.next()) {
@@ -617,25 +567,13 @@ fn split_prefix(raw_id: &str) -> Option<(&str, &str)> {
 
 fn parse_phone_number(rest: &str, raw_id: &str) -> PhoneNumberIdentifier {
     if rest == ANONYMOUS_PHONE_NUMBER {
-        return PhoneNumberIdentifier::from_parts(
-            rest.to_owned(),
-            true,
-            None,
-            Some(raw_id.to_owned()),
-        );
+        return PhoneNumberIdentifier::from_parts(rest.to_owned(), true, None, Some(raw_id.to_owned()));
     }
     let (value, asserted_id) = match rest.rfind('_') {
-        Some(index) if index + 1 < rest.len() => {
-            (&rest[..index], Some(rest[index + 1..].to_owned()))
-        }
+        Some(index) if index + 1 < rest.len() => (&rest[..index], Some(rest[index + 1..].to_owned())),
         _ => (rest, None),
     };
-    PhoneNumberIdentifier::from_parts(
-        value.to_owned(),
-        false,
-        asserted_id,
-        Some(raw_id.to_owned()),
-    )
+    PhoneNumberIdentifier::from_parts(value.to_owned(), false, asserted_id, Some(raw_id.to_owned()))
 }
 
 impl fmt::Display for CommunicationIdentifier {
@@ -688,8 +626,7 @@ mod tests {
 
     #[test]
     fn phone_trailing_underscore_is_part_of_value() {
-        let CommunicationIdentifier::PhoneNumber(p) = CommunicationIdentifier::from_raw_id("4:+1_")
-        else {
+        let CommunicationIdentifier::PhoneNumber(p) = CommunicationIdentifier::from_raw_id("4:+1_") else {
             panic!("expected phone")
         };
         assert_eq!(p.value(), "+1_");
@@ -699,23 +636,12 @@ mod tests {
 
     #[test]
     fn empty_asserted_id_means_none() {
-        assert_eq!(
-            PhoneNumberIdentifier::with_asserted_id("+1", ""),
-            PhoneNumberIdentifier::new("+1")
-        );
+        assert_eq!(PhoneNumberIdentifier::with_asserted_id("+1", ""), PhoneNumberIdentifier::new("+1"));
     }
 
     #[test]
     fn multibyte_text_does_not_panic() {
-        for raw in [
-            "4:é_ü",
-            "8:acs:é_ü_ö",
-            "8:é:ü",
-            "é:",
-            "4:_",
-            "4:",
-            "28:orgid:☃",
-        ] {
+        for raw in ["4:é_ü", "8:acs:é_ü_ö", "8:é:ü", "é:", "4:_", "4:", "28:orgid:☃"] {
             let id = CommunicationIdentifier::from_raw_id(raw);
             assert_eq!(id.raw_id(), raw);
         }

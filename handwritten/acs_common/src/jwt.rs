@@ -39,9 +39,7 @@ pub const MAX_TOKEN_LEN: usize = 64 * 1024;
 /// missing, not a number, or out of range.
 pub fn token_expiry(token: &str) -> azure_core::Result<OffsetDateTime> {
     if token.len() > MAX_TOKEN_LEN {
-        return Err(invalid_data(format!(
-            "the access token is longer than {MAX_TOKEN_LEN} bytes"
-        )));
+        return Err(invalid_data(format!("the access token is longer than {MAX_TOKEN_LEN} bytes")));
     }
     let segments = token.split('.').count();
     if segments != 3 {
@@ -50,27 +48,21 @@ pub fn token_expiry(token: &str) -> azure_core::Result<OffsetDateTime> {
         )));
     }
     let payload = token.split('.').nth(1).unwrap_or_default();
-    let bytes = azure_core::base64::decode_url_safe(payload).map_err(|_| {
-        invalid_data("the access token is not a JWT: its payload is not valid base64url")
-    })?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| {
-        invalid_data("the access token is not a JWT: its payload is not valid JSON")
-    })?;
-    let claims = claims.as_object().ok_or_else(|| {
-        invalid_data("the access token is not a JWT: its payload is not a JSON object")
-    })?;
-    let exp = claims
-        .get("exp")
-        .ok_or_else(|| invalid_data("the access token has no `exp` claim"))?;
+    let bytes = azure_core::base64::decode_url_safe(payload)
+        .map_err(|_| invalid_data("the access token is not a JWT: its payload is not valid base64url"))?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|_| invalid_data("the access token is not a JWT: its payload is not valid JSON"))?;
+    let claims = claims
+        .as_object()
+        .ok_or_else(|| invalid_data("the access token is not a JWT: its payload is not a JSON object"))?;
+    let exp = claims.get("exp").ok_or_else(|| invalid_data("the access token has no `exp` claim"))?;
     let seconds = if let Some(seconds) = exp.as_i64() {
         seconds
     } else if let Some(seconds) = exp.as_f64().filter(|s| s.is_finite()) {
         // Saturating cast; out-of-range values are rejected just below.
         seconds.floor() as i64
     } else {
-        return Err(invalid_data(
-            "the access token's `exp` claim is not a number",
-        ));
+        return Err(invalid_data("the access token's `exp` claim is not a number"));
     };
     OffsetDateTime::from_unix_timestamp(seconds)
         .map_err(|_| invalid_data("the access token's `exp` claim is out of range"))
@@ -109,29 +101,14 @@ mod tests {
 
     #[test]
     fn reads_integer_and_fractional_exp() {
-        assert_eq!(
-            token_expiry(&token_with_payload(r#"{"exp":10}"#))
-                .unwrap()
-                .unix_timestamp(),
-            10
-        );
-        assert_eq!(
-            token_expiry(&token_with_payload(r#"{"exp":10.9}"#))
-                .unwrap()
-                .unix_timestamp(),
-            10
-        );
+        assert_eq!(token_expiry(&token_with_payload(r#"{"exp":10}"#)).unwrap().unix_timestamp(), 10);
+        assert_eq!(token_expiry(&token_with_payload(r#"{"exp":10.9}"#)).unwrap().unix_timestamp(), 10);
     }
 
     #[test]
     fn accepts_padded_payload() {
         let payload = azure_core::base64::encode(br#"{"exp":1}"#).replace('+', "-");
-        assert_eq!(
-            token_expiry(&format!("h.{payload}.s"))
-                .unwrap()
-                .unix_timestamp(),
-            1
-        );
+        assert_eq!(token_expiry(&format!("h.{payload}.s")).unwrap().unix_timestamp(), 1);
     }
 
     #[test]
@@ -140,12 +117,7 @@ mod tests {
         let payload = br#"{"sub":"??>>?","exp":5}"#;
         let encoded = encode_url_safe(payload);
         assert!(encoded.contains('-') || encoded.contains('_'));
-        assert_eq!(
-            token_expiry(&format!("h.{encoded}.s"))
-                .unwrap()
-                .unix_timestamp(),
-            5
-        );
+        assert_eq!(token_expiry(&format!("h.{encoded}.s")).unwrap().unix_timestamp(), 5);
     }
 
     #[test]

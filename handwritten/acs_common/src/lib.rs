@@ -50,7 +50,6 @@ pub use credential::{CommunicationTokenCredential, RefreshOptions, TokenRefreshe
 pub use error::{CommunicationError, ErrorExt};
 pub use hmac::{AccessKey, HmacAuthPolicy};
 pub use identifier::{
-    CommunicationCloudEnvironment, CommunicationIdentifier, CommunicationUserIdentifier,
-    MicrosoftTeamsAppIdentifier, MicrosoftTeamsUserIdentifier, PhoneNumberIdentifier,
-    TeamsExtensionUserIdentifier, UnknownIdentifier,
+    CommunicationCloudEnvironment, CommunicationIdentifier, CommunicationUserIdentifier, MicrosoftTeamsAppIdentifier,
+    MicrosoftTeamsUserIdentifier, PhoneNumberIdentifier, TeamsExtensionUserIdentifier, UnknownIdentifier,
 };

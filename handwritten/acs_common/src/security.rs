@@ -65,10 +65,9 @@ pub fn ensure_credential_safe_url(url: &Url) -> azure_core::Result<()> {
                 url.host_str().unwrap_or_default()
             ),
         )),
-        "https" => Err(Error::with_message(
-            ErrorKind::Other,
-            "refusing to send credentials to an https URL without a host",
-        )),
+        "https" => {
+            Err(Error::with_message(ErrorKind::Other, "refusing to send credentials to an https URL without a host"))
+        }
         scheme => Err(Error::with_message(
             ErrorKind::Other,
             format!("refusing to send credentials over the `{scheme}` scheme: use https"),
@@ -104,24 +103,11 @@ mod tests {
 
     #[test]
     fn schemes() {
-        let ok = [
-            "https://a.b/",
-            "https://a.b:8443/x?y",
-            "http://localhost:1/",
-            "http://[::1]/",
-        ];
+        let ok = ["https://a.b/", "https://a.b:8443/x?y", "http://localhost:1/", "http://[::1]/"];
         for url in ok {
-            assert!(
-                ensure_credential_safe_url(&Url::parse(url).unwrap()).is_ok(),
-                "{url}"
-            );
+            assert!(ensure_credential_safe_url(&Url::parse(url).unwrap()).is_ok(), "{url}");
         }
-        let refused = [
-            "http://a.b/",
-            "ftp://a.b/",
-            "ws://localhost/",
-            "http://10.1.2.3/",
-        ];
+        let refused = ["http://a.b/", "ftp://a.b/", "ws://localhost/", "http://10.1.2.3/"];
         for url in refused {
             let error = ensure_credential_safe_url(&Url::parse(url).unwrap()).unwrap_err();
             assert_eq!(*error.kind(), ErrorKind::Other, "{url}");
