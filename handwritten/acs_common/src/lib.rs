@@ -4,7 +4,7 @@
 //!
 //! * [`identifier`]: [`CommunicationIdentifier`] and the service's raw-id rules
 //!   ([`CommunicationIdentifier::raw_id`], [`CommunicationIdentifier::from_raw_id`]), plus
-//!   conversions to and from the wire model.
+//!   conversions to and from the generated wire model ([`model`]).
 //! * [`credential`]: [`CommunicationTokenCredential`], the ACS user-token credential (static or
 //!   refreshing, single-flight refresh, optional proactive background refresh).
 //! * [`bearer`]: [`BearerTokenPolicy`], an `azure_core` policy sending user tokens or Microsoft
@@ -42,6 +42,7 @@ pub mod error;
 pub mod hmac;
 pub mod identifier;
 pub mod jwt;
+pub mod model;
 pub mod security;
 
 pub use bearer::{BearerTokenPolicy, ENTRA_SCOPE};

@@ -191,6 +191,15 @@ proptest! {
     }
 
     #[test]
+    fn wire_model_round_trip_is_exact(id in identifier()) {
+        let model = acs_chat_models::CommunicationIdentifierModel::from(&id);
+        let json = serde_json::to_string(&model).unwrap();
+        let parsed: acs_chat_models::CommunicationIdentifierModel = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&parsed, &model);
+        prop_assert_eq!(CommunicationIdentifier::try_from(parsed).unwrap(), id);
+    }
+
+    #[test]
     fn any_text_parses_and_keeps_its_raw_id(raw in "\\PC{0,60}|[0-9]{1,2}:[a-z-]{0,10}:[\\PC]{0,20}") {
         let parsed = CommunicationIdentifier::from_raw_id(&raw);
         prop_assert_eq!(parsed.raw_id(), raw.as_str());
