@@ -301,6 +301,8 @@ pub struct Paging {
     pub item_field: String,
     /// Rust name of that field.
     pub item_field_rust: String,
+    /// Whether that field is required (else it is an `Option`).
+    pub item_field_required: bool,
     /// The items' type.
     pub item_type: TypeRef,
     /// The page model's property that holds the next link (wire name), if any.

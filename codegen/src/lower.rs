@@ -214,7 +214,7 @@ impl<'a> Lowerer<'a> {
                     let (target, _) = self.component(reference, &loc)?;
                     TypeDef::Alias(AliasDef {
                         name: rust_name.clone(),
-                        doc: format!("Another name for [`{}`].", self.rust_type_name(target)),
+                        doc: format!("Another name for `{}`.", self.rust_type_name(target)),
                         target: TypeRef::Named(self.rust_type_name(target)),
                     })
                 }
@@ -231,6 +231,14 @@ impl<'a> Lowerer<'a> {
                             name: rust_name.clone(),
                             doc: doc_of(schema),
                             target: TypeRef::Named(self.rust_type_name(target)),
+                        })
+                    } else if let Some(values) = map_only(schema) {
+                        let target =
+                            self.type_ref(values, &format!("{rust_name}Value"), &loc.join("additionalProperties"))?;
+                        TypeDef::Alias(AliasDef {
+                            name: rust_name.clone(),
+                            doc: doc_of(schema),
+                            target: TypeRef::Map(Box::new(target)),
                         })
                     } else if is_object(schema) {
                         TypeDef::Struct(self.struct_def(&rust_name, name, schema, &loc)?)
@@ -925,6 +933,7 @@ impl<'a> Lowerer<'a> {
         Ok(Paging {
             item_field: item_name.to_string(),
             item_field_rust: items.name.clone(),
+            item_field_required: items.required,
             item_type: (**item_type).clone(),
             next_link_field: next_link,
         })
@@ -1050,4 +1059,17 @@ fn nested_date_time(ty: &TypeRef) -> bool {
         }
     }
     matches!(ty, TypeRef::Array(inner) | TypeRef::Map(inner) if contains(inner))
+}
+
+/// The value schema of an object that has nothing but `additionalProperties`: a map.
+fn map_only(schema: &Schema) -> Option<SchemaRef<'_>> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    if !object.properties.is_empty() {
+        return None;
+    }
+    match &object.additional_properties {
+        Some(AdditionalProperties::Schema(values)) => Some((&**values).into()),
+        Some(AdditionalProperties::Any(true)) => Some(SchemaRef::Inline(&ANY_SCHEMA)),
+        _ => None,
+    }
 }

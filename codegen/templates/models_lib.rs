@@ -12,11 +12,12 @@
 {% endfor %}//! ```
 #![forbid(unsafe_code)]
 
-#[rustfmt::skip]
+{% if has_types %}#[rustfmt::skip]
 mod models;
-
-#[cfg(test)]
+{% endif %}
+{% if has_examples %}#[cfg(test)]
 #[rustfmt::skip]
 mod example_tests;
-
+{% endif %}{% if has_types %}
 pub use models::*;
+{% endif %}

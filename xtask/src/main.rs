@@ -10,15 +10,21 @@ use acs_codegen::load::SpecReader;
 use acs_codegen::manifest::{Manifest, PinnedReader};
 use acs_codegen::{generate, Generated};
 
+mod fixtures;
+
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--specs-root DIR] [--manifest FILE] [--out DIR]
+       cargo xtask fixtures
 
   regen             write generated/ from the specs pinned in specs/specs.yaml
   --check           write nothing; print a diff and fail if generated/ would change
   --specs-root DIR  where the specs are (a checkout of Azure/azure-rest-api-specs);
                     default $AZURE_REST_API_SPECS, else ../shared/specs beside the repository
   --manifest FILE   the manifest to use (default specs/specs.yaml)
-  --out DIR         the folder that holds generated/ (default: the repository root)";
+  --out DIR         the folder that holds generated/ (default: the repository root)
+
+  fixtures          generate every codegen/tests/fixtures spec into target/fixtures and
+                    build, lint (clippy -D warnings) and doc-test the crates there";
 
 struct Args {
     check: bool,
@@ -31,6 +37,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("regen") => {}
+        Some("fixtures") => return Err("fixtures".to_string()),
         Some("-h" | "--help" | "help") | None => return Err(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
@@ -53,6 +60,15 @@ fn parse_args() -> Result<Args, String> {
 fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(args) => args,
+        Err(command) if command == "fixtures" => {
+            return match fixtures::run(&repo_root()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);

@@ -65,8 +65,14 @@ pub fn models_file(service: &Service) -> TokenStream {
             }
         }
     });
+    let uses_serde = service.types.values().any(|t| !matches!(t, TypeDef::Alias(_)));
+    let imports = uses_serde.then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
     quote! {
-        use serde::{Deserialize, Serialize};
+        #imports
         #( #items )*
         #union_support
     }

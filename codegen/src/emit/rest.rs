@@ -58,12 +58,23 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// An expression giving the wire text (a `String`) of `value`, a reference to a value of type `ty`.
-fn wire_text(value: TokenStream, ty: &TypeRef) -> TokenStream {
+/// An expression of type `&str` for `value` of type `ty`; `by_ref` says whether `value` is a reference.
+fn str_expr(value: TokenStream, ty: &TypeRef, by_ref: bool) -> TokenStream {
     match ty {
-        TypeRef::String => quote!(#value.to_string()),
-        TypeRef::DateTime => quote!(azure_core::time::to_rfc3339(#value)),
+        TypeRef::String => value,
+        TypeRef::Named(_) => quote!(#value.as_str()),
+        TypeRef::DateTime if by_ref => quote!(&azure_core::time::to_rfc3339(#value)),
+        TypeRef::DateTime => quote!(&azure_core::time::to_rfc3339(&#value)),
+        _ => quote!(&#value.to_string()),
+    }
+}
+
+/// An expression of type `String` for `value` of type `ty`; `by_ref` says whether `value` is a reference.
+fn string_expr(value: TokenStream, ty: &TypeRef, by_ref: bool) -> TokenStream {
+    match ty {
         TypeRef::Named(_) => quote!(#value.as_str().to_string()),
+        TypeRef::DateTime if by_ref => quote!(azure_core::time::to_rfc3339(#value)),
+        TypeRef::DateTime => quote!(azure_core::time::to_rfc3339(&#value)),
         _ => quote!(#value.to_string()),
     }
 }
@@ -403,13 +414,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
             .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
             .expect("lowering checked path parameters");
         let name = ident(&param.name);
-        let value = match &param.ty {
-            TypeRef::String => quote!(#name),
-            ty => {
-                let text = wire_text(quote!(&#name), ty);
-                quote!(&#text)
-            }
-        };
+        let value = str_expr(quote!(#name), &param.ty, false);
         format_args.push(if param.skip_url_encoding {
             value
         } else {
@@ -434,30 +439,42 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
             let wire = lit(&p.wire_name);
             let name = ident(&p.name);
             let source = if p.required { quote!(#name) } else { quote!(options.#name) };
-            let append = |value: TokenStream| match &p.ty {
+            let append = |value: TokenStream, by_ref: bool| match &p.ty {
                 TypeRef::Array(inner) if p.explode => {
-                    let item = wire_text(quote!(item), inner);
-                    quote! { for item in #value.iter() { query.append_pair(#wire, &#item); } }
+                    let item = str_expr(quote!(item), inner, true);
+                    quote! { for item in #value.iter() { query.append_pair(#wire, #item); } }
                 }
                 TypeRef::Array(inner) => {
-                    let item = wire_text(quote!(item), inner);
+                    let item = string_expr(quote!(item), inner, true);
                     quote! { query.append_pair(#wire, &#value.iter().map(|item| #item).collect::<Vec<_>>().join(",")); }
                 }
                 ty => {
-                    let text = wire_text(value.clone(), ty);
-                    quote! { query.append_pair(#wire, &#text); }
+                    let text = str_expr(value.clone(), ty, by_ref);
+                    quote! { query.append_pair(#wire, #text); }
                 }
             };
             if p.required {
-                let by_ref = quote!((&#source));
-                append(by_ref)
+                append(source, false)
             } else {
-                let inner = append(quote!(value));
+                let inner = append(quote!(value), true);
                 quote! { if let Some(value) = &#source { #inner } }
             }
         })
         .collect();
     let api_version_pair = op.api_version.then(|| quote!(query.append_pair("api-version", &client.api_version);));
+    let query_block = |url: TokenStream| {
+        (api_version_pair.is_some() || !query_statements.is_empty()).then(|| {
+            quote! {
+                {
+                    let mut query = #url.query_pairs_mut();
+                    #api_version_pair
+                    #( #query_statements )*
+                }
+            }
+        })
+    };
+    let first_url_query = query_block(quote!(first_url));
+    let url_query = query_block(quote!(url));
 
     let header_statements: Vec<TokenStream> = op
         .params
@@ -467,10 +484,10 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
             let wire = lit(&p.wire_name.to_ascii_lowercase());
             let name = ident(&p.name);
             if p.required {
-                let text = wire_text(quote!((&#name)), &p.ty);
+                let text = string_expr(quote!(#name), &p.ty, false);
                 quote! { request.insert_header(#wire, #text); }
             } else {
-                let text = wire_text(quote!(value), &p.ty);
+                let text = string_expr(quote!(value), &p.ty, true);
                 quote! { if let Some(value) = &options.#name { request.insert_header(#wire, #text); } }
             }
         })
@@ -520,7 +537,6 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
         };
         let codes = codes.clone();
         let header_statements = header_statements.clone();
-        let query_statements = query_statements.clone();
         Box::new(move |client_expr: TokenStream| {
             let details = details.clone();
             let docs = docs.clone();
@@ -534,11 +550,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
                     let client = #client_expr;
                     let mut first_url = client.endpoint.clone();
                     crate::support::set_path(&mut first_url, #path_expr);
-                    {
-                        let mut query = first_url.query_pairs_mut();
-                        #api_version_pair
-                        #( #query_statements )*
-                    }
+                    #first_url_query
                     let mut template = azure_core::http::Request::new(first_url, #http_method);
                     let request = &mut template;
                     #accept
@@ -561,11 +573,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
                     let client = #client_expr;
                     let mut url = client.endpoint.clone();
                     crate::support::set_path(&mut url, #path_expr);
-                    {
-                        let mut query = url.query_pairs_mut();
-                        #api_version_pair
-                        #( #query_statements )*
-                    }
+                    #url_query
                     let mut request = azure_core::http::Request::new(url, #http_method);
                     #accept
                     #( #header_statements )*
@@ -621,34 +629,51 @@ pub fn support_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
             }
         }
     });
-    let pages: BTreeSet<(TypeRef, String, TypeRef)> = service
+    let pages: BTreeSet<(TypeRef, String, bool, TypeRef)> = service
         .groups
         .iter()
         .flat_map(|g| &g.operations)
         .filter_map(|o| {
+            let paging = o.paging.as_ref()?;
             Some((
                 o.response.clone()?,
-                o.paging.as_ref()?.item_field_rust.clone(),
-                o.paging.as_ref()?.item_type.clone(),
+                paging.item_field_rust.clone(),
+                paging.item_field_required,
+                paging.item_type.clone(),
             ))
         })
         .collect();
-    let page_impls = pages.iter().map(|(page, field, item)| {
+    let page_impls = pages.iter().map(|(page, field, required, item)| {
         let page = model_type(page);
         let item = model_type(item);
         let field = ident(field);
+        let items = if *required { quote!(self.0.#field) } else { quote!(self.0.#field.unwrap_or_default()) };
         quote! {
             #[async_trait::async_trait]
             impl azure_core::http::pager::Page for crate::Paged<#page> {
                 type Item = #item;
                 type IntoIter = std::vec::IntoIter<#item>;
                 async fn into_items(self) -> azure_core::Result<Self::IntoIter> {
-                    Ok(self.0.#field.into_iter())
+                    Ok(#items.into_iter())
                 }
             }
         }
     });
     let has_pages = !pages.is_empty();
+    let encodes_paths = service
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .flat_map(|o| &o.params)
+        .any(|p| p.location == ParamLocation::Path && !p.skip_url_encoding);
+    let encode_path_segment = encodes_paths.then(|| {
+        quote! {
+            /// Percent-encodes everything but unreserved characters, so ids such as `19:a@thread.v2` stay one segment.
+            pub(crate) fn encode_path_segment(value: &str) -> String {
+                url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
+            }
+        }
+    });
     let without_next_link = service
         .groups
         .iter()
@@ -781,10 +806,7 @@ pub fn support_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
             url.set_path(&format!("{base}{path}"));
         }
 
-        /// Percent-encodes everything but unreserved characters, so ids such as `19:a@thread.v2` stay one segment.
-        pub(crate) fn encode_path_segment(value: &str) -> String {
-            url::form_urlencoded::byte_serialize(value.as_bytes()).collect::<String>().replace('+', "%20")
-        }
+        #encode_path_segment
 
         #paging_support
 

@@ -474,7 +474,7 @@ pub struct ChatThreadsItemCollection {
     #[serde(rename = "nextLink", default, skip_serializing_if = "Option::is_none")]
     pub next_link: Option<String>,
 }
-/// Another name for \[`CommunicationCloudEnvironmentModel`\].
+/// Another name for `CommunicationCloudEnvironmentModel`.
 pub type CommunicationCloudEnvironment = CommunicationCloudEnvironmentModel;
 /// The cloud that the identifier belongs to.
 ///

@@ -3,6 +3,7 @@
 //! Every `x-ms-examples` file of the spec: request bodies re-serialize to the same JSON and
 //! response bodies deserialize. The files are read from `$ACS_SPECS_ROOT`, else
 //! `$AZURE_REST_API_SPECS`, else `../shared/specs` beside the repository.
+#![allow(dead_code)]
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 fn load(file: &str) -> Value {

@@ -191,12 +191,10 @@ pub struct TeamsExtensionAssignmentResponse {
     pub client_ids: Option<Vec<String>>,
 }
 /// A request to exchange a Teams Extension token.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct TeamsExtensionExchangeTokenRequest {
-    /// Properties not named above, kept as sent.
-    #[serde(flatten)]
-    pub additional_properties: ::std::collections::HashMap<String, ::serde_json::Value>,
-}
+pub type TeamsExtensionExchangeTokenRequest = ::std::collections::HashMap<
+    String,
+    ::serde_json::Value,
+>;
 /// The type of principal the assignment is for.
 ///
 /// The service may add values: one this crate does not know is kept as [`Self::UnknownValue`].

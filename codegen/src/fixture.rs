@@ -1,0 +1,47 @@
+//! Generation from a folder holding one small spec (`spec.json` or `spec.yaml`, plus an optional
+//! `options.yaml` of [`ServiceOptions`]): used by the golden-file tests and by `cargo xtask fixtures`,
+//! which compiles and lints what they emit.
+
+use std::path::{Path, PathBuf};
+
+use crate::emit::{emit_service, GeneratedFile};
+use crate::error::{Error, Result};
+use crate::lower::ServiceOptions;
+use crate::manifest::ServiceEntry;
+use crate::{example_cases, lower_spec, StageTimes};
+
+/// Reads files below `dir`, as the generator reads a specs root (nothing is pinned).
+pub fn dir_reader(dir: PathBuf) -> impl Fn(&str) -> std::result::Result<String, String> {
+    move |path: &str| std::fs::read_to_string(dir.join(path)).map_err(|e| e.to_string())
+}
+
+/// Generates the two crates of the fixture in `dir`, named `{prefix}_models` and `{prefix}_rest`.
+pub fn generate_fixture(dir: &Path, prefix: &str) -> Result<Vec<GeneratedFile>> {
+    let root = ["spec.json", "spec.yaml"]
+        .into_iter()
+        .find(|f| dir.join(f).exists())
+        .ok_or_else(|| Error::msg(format!("{} has no spec.json or spec.yaml", dir.display())))?;
+    let options: ServiceOptions = match std::fs::read_to_string(dir.join("options.yaml")) {
+        Ok(text) => {
+            serde_yaml::from_str(&text).map_err(|e| Error::msg(format!("{}/options.yaml: {e}", dir.display())))?
+        }
+        Err(_) => ServiceOptions::default(),
+    };
+    let entry = ServiceEntry {
+        spec: root.to_string(),
+        commit: "0000000000000000000000000000000000000000".to_string(),
+        files: Default::default(),
+        models_crate: format!("{prefix}_models"),
+        rest_crate: format!("{prefix}_rest"),
+        client: "FixtureClient".to_string(),
+        version: "0.0.0".to_string(),
+        repository: "https://example.com/fixture".to_string(),
+        keyword: Some("fixture".to_string()),
+        options: options.clone(),
+    };
+    let reader = dir_reader(dir.to_path_buf());
+    let (service, examples, _) = lower_spec(&reader, root, &options, &mut StageTimes::default())?;
+    let cases = example_cases(&service, &examples)?;
+    let (files, _) = emit_service(prefix, &entry, &service, &cases)?;
+    Ok(files)
+}
