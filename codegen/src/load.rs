@@ -450,8 +450,7 @@ fn parse_document(file: &str, text: &str) -> Result<Value> {
     if file.ends_with(".yaml") || file.ends_with(".yml") {
         serde_yaml::from_str::<Value>(text).map_err(|e| Error::at(&loc, format!("invalid YAML: {e}")))
     } else {
-        serde_json::from_str::<Value>(text)
-            .map_err(|e| Error::at(&loc, format!("invalid JSON at line {} column {}: {e}", e.line(), e.column())))
+        serde_json::from_str::<Value>(text).map_err(|e| Error::at(&loc, format!("invalid JSON: {e}")))
     }
 }
 

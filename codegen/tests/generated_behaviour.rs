@@ -1,0 +1,268 @@
+//! What the generated REST crates do on the wire, checked against a recording mock transport:
+//! URLs and encoding, headers, bodies, success codes, error bodies, paging and api-version, and the
+//! models' extensible enums and unions. (Tests against a real server live with the emulator.)
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use acs_chat_models::{
+    ChatMessageType, ChatRetentionPolicy, SendChatMessageRequest, ThreadCreationDateRetentionPolicy,
+};
+use acs_chat_rest::{ChatRestClient, ChatRestClientOptions, ChatThreadListChatMessagesOptions};
+use azure_core::http::headers::Headers;
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{AsyncRawResponse, ClientOptions, Context, HttpClient, Request, StatusCode, Transport};
+use futures::TryStreamExt;
+
+/// One request as the transport saw it.
+#[derive(Clone, Debug)]
+struct Seen {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Default)]
+struct Mock {
+    responses: Mutex<VecDeque<(u16, String)>>,
+    seen: Mutex<Vec<Seen>>,
+}
+
+impl Mock {
+    fn new(responses: &[(u16, &str)]) -> Arc<Self> {
+        Arc::new(Self {
+            responses: Mutex::new(responses.iter().map(|(s, b)| (*s, b.to_string())).collect()),
+            seen: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl HttpClient for Mock {
+    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
+        let body = match request.body() {
+            azure_core::http::Body::Bytes(bytes) => bytes.to_vec(),
+            _ => panic!("the generated code sends buffered bodies"),
+        };
+        let headers = request.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.as_str().to_string())).collect();
+        self.seen.lock().unwrap().push(Seen {
+            method: request.method().to_string(),
+            url: request.url().to_string(),
+            headers,
+            body,
+        });
+        let (status, body) = self.responses.lock().unwrap().pop_front().expect("a scripted response");
+        let mut headers = Headers::new();
+        headers.insert("content-type", "application/json");
+        Ok(AsyncRawResponse::from_bytes(StatusCode::from(status), headers, body.into_bytes()))
+    }
+}
+
+/// Stands in for the hand-written layer's auth policy.
+#[derive(Debug)]
+struct TestAuth;
+
+#[async_trait::async_trait]
+impl Policy for TestAuth {
+    async fn send(&self, ctx: &Context, request: &mut Request, next: &[Arc<dyn Policy>]) -> PolicyResult {
+        request.insert_header("authorization", "Bearer test");
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}
+
+fn client(mock: &Arc<Mock>, api_version: Option<&str>) -> ChatRestClient {
+    let mut options = ChatRestClientOptions {
+        client_options: ClientOptions {
+            transport: Some(Transport::new(mock.clone())),
+            retry: azure_core::http::RetryOptions::none(),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    if let Some(version) = api_version {
+        options.api_version = version.to_string();
+    }
+    ChatRestClient::new("https://contoso.communication.azure.com/", Arc::new(TestAuth), Some(options)).unwrap()
+}
+
+const THREAD: &str = "19:abc_def@thread.v2";
+
+#[tokio::test]
+async fn an_operation_encodes_the_path_and_sends_json() {
+    let mock = Mock::new(&[(201, r#"{"id":"42"}"#)]);
+    let body = SendChatMessageRequest {
+        content: "Hello".into(),
+        sender_display_name: Some("Jack".into()),
+        r#type: Some(ChatMessageType::Html),
+        metadata: None,
+    };
+    let response =
+        client(&mock, None).chat_thread().send_chat_message(THREAD, body.try_into_content(), None).await.unwrap();
+    assert_eq!(response.into_model().unwrap().id, "42");
+    let seen = &mock.seen()[0];
+    assert_eq!(seen.method, "POST");
+    assert_eq!(
+        seen.url,
+        "https://contoso.communication.azure.com/chat/threads/19%3Aabc_def%40thread.v2/messages?api-version=2025-03-15"
+    );
+    assert_eq!(seen.header("content-type"), Some("application/json"));
+    assert_eq!(seen.header("authorization"), Some("Bearer test"));
+    let sent: serde_json::Value = serde_json::from_slice(&seen.body).unwrap();
+    assert_eq!(sent, serde_json::json!({"content": "Hello", "senderDisplayName": "Jack", "type": "html"}));
+}
+
+trait IntoContent<T> {
+    fn try_into_content(self) -> azure_core::http::RequestContent<T>;
+}
+
+impl<T: serde::Serialize> IntoContent<T> for T {
+    fn try_into_content(self) -> azure_core::http::RequestContent<T> {
+        azure_core::json::to_json(&self).unwrap().into()
+    }
+}
+
+#[tokio::test]
+async fn updates_are_merge_patch_and_expect_204() {
+    let mock = Mock::new(&[(204, ""), (200, "{}")]);
+    let client = client(&mock, Some("2024-03-07"));
+    let patch =
+        acs_chat_models::UpdateChatThreadRequest { topic: Some("New".into()), metadata: None, retention_policy: None };
+    client.chat_thread().update_chat_thread_properties(THREAD, patch.clone().try_into_content(), None).await.unwrap();
+    let seen = &mock.seen()[0];
+    assert_eq!(seen.method, "PATCH");
+    assert_eq!(seen.header("content-type"), Some("application/merge-patch+json"));
+    assert!(seen.url.ends_with("?api-version=2024-03-07"), "{}", seen.url);
+    // 200 is not a success code of this operation: an error, not a silent success.
+    let error =
+        client.chat_thread().update_chat_thread_properties(THREAD, patch.try_into_content(), None).await.unwrap_err();
+    assert_eq!(error.http_status(), Some(StatusCode::Ok));
+}
+
+#[tokio::test]
+async fn errors_keep_the_service_error_body() {
+    let mock =
+        Mock::new(&[(403, r#"{"error":{"code":"Forbidden","message":"Not a participant.","target":"thread"}}"#)]);
+    let error = client(&mock, None).chat_thread().get_chat_thread_properties(THREAD, None).await.unwrap_err();
+    assert_eq!(error.http_status(), Some(StatusCode::Forbidden));
+    let body = acs_chat_rest::communication_error_response(&error).expect("the error body is readable");
+    assert_eq!(body.error.code, "Forbidden");
+    assert_eq!(body.error.target.as_deref(), Some("thread"));
+}
+
+#[tokio::test]
+async fn lists_follow_next_link_on_the_endpoint_with_the_clients_api_version() {
+    let page = |ids: &[&str], next: Option<&str>| {
+        let items: Vec<_> = ids
+            .iter()
+            .map(|id| serde_json::json!({"id": id, "type": "text", "sequenceId": id, "version": id, "createdOn": "2024-01-01T00:00:00Z"}))
+            .collect();
+        let mut page = serde_json::json!({ "value": items });
+        if let Some(next) = next {
+            page["nextLink"] = next.into();
+        }
+        page.to_string()
+    };
+    let page1 = page(&["3", "2"], Some("https://elsewhere.example.net/chat/threads/x/messages?syncState=a%20b&maxPageSize=2&api-version=2021-01-01"));
+    let page2 = page(&["1"], None);
+    let mock = Mock::new(&[(200, &page1), (200, &page2)]);
+    let options = ChatThreadListChatMessagesOptions { max_page_size: Some(2), ..Default::default() };
+    let pager = client(&mock, None).chat_thread().list_chat_messages(THREAD, Some(options)).unwrap();
+    let ids: Vec<String> = pager.map_ok(|m| m.id).try_collect().await.unwrap();
+    assert_eq!(ids, ["3", "2", "1"]);
+    let seen = mock.seen();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(
+        seen[0].url,
+        "https://contoso.communication.azure.com/chat/threads/19%3Aabc_def%40thread.v2/messages?api-version=2025-03-15&maxPageSize=2"
+    );
+    // The next link's continuation is kept verbatim, but it is sent to our endpoint with our api-version.
+    assert_eq!(
+        seen[1].url,
+        "https://contoso.communication.azure.com/chat/threads/x/messages?syncState=a%20b&maxPageSize=2&api-version=2025-03-15"
+    );
+    assert_eq!(seen[1].header("authorization"), Some("Bearer test"));
+}
+
+#[tokio::test]
+async fn whole_pages_are_available() {
+    let mock = Mock::new(&[
+        (200, r#"{"value":[{"id":"t","topic":"x"}],"nextLink":"/chat/threads?page=2"}"#),
+        (200, r#"{"value":[]}"#),
+    ]);
+    let mut pages = client(&mock, None).chat().list_chat_threads(None).unwrap().into_pages();
+    let first = pages.try_next().await.unwrap().unwrap().into_model().unwrap().into_inner();
+    assert_eq!(first.value[0].topic, "x");
+    let second = pages.try_next().await.unwrap().unwrap().into_model().unwrap().into_inner();
+    assert!(second.value.is_empty() && second.next_link.is_none());
+    assert!(pages.try_next().await.unwrap().is_none());
+    assert!(mock.seen()[1].url.starts_with("https://contoso.communication.azure.com/chat/threads?page=2&api-version="));
+}
+
+#[test]
+fn extensible_enums_keep_unknown_values() {
+    let known: ChatMessageType = serde_json::from_str(r#""participantAdded""#).unwrap();
+    assert_eq!(known, ChatMessageType::ParticipantAdded);
+    let unknown: ChatMessageType = serde_json::from_str(r#""reaction""#).unwrap();
+    assert_eq!(unknown, ChatMessageType::UnknownValue("reaction".into()));
+    assert_eq!(serde_json::to_string(&unknown).unwrap(), r#""reaction""#);
+    assert_eq!("html".parse::<ChatMessageType>().unwrap(), ChatMessageType::Html);
+}
+
+#[test]
+fn unions_are_tagged_and_keep_unknown_kinds() {
+    let policy = ChatRetentionPolicy::from(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 30 });
+    let json = serde_json::to_value(&policy).unwrap();
+    assert_eq!(json, serde_json::json!({"kind": "threadCreationDate", "deleteThreadAfterDays": 30}));
+    assert_eq!(serde_json::from_value::<ChatRetentionPolicy>(json).unwrap(), policy);
+    let future = serde_json::json!({"kind": "afterLastMessage", "days": 7});
+    let parsed: ChatRetentionPolicy = serde_json::from_value(future.clone()).unwrap();
+    assert_eq!(parsed.kind(), "afterLastMessage");
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), future);
+    let error = serde_json::from_str::<ChatRetentionPolicy>(r#"{"days": 7}"#).unwrap_err();
+    assert!(error.to_string().contains("kind"), "{error}");
+    let error = serde_json::from_str::<ChatRetentionPolicy>(r#"{"kind": "threadCreationDate"}"#).unwrap_err();
+    assert!(error.to_string().contains("deleteThreadAfterDays"), "{error}");
+}
+
+#[test]
+fn bad_endpoints_and_application_ids_are_errors_not_panics() {
+    let auth: Arc<dyn Policy> = Arc::new(TestAuth);
+    assert!(ChatRestClient::new("not a url", auth.clone(), None).is_err());
+    assert!(ChatRestClient::new("ftp://x.example.com", auth.clone(), None).is_err());
+    let mut options = ChatRestClientOptions::default();
+    options.client_options.user_agent.application_id = Some("far too long an application id".into());
+    let error = ChatRestClient::new("https://x.example.com", auth, Some(options)).unwrap_err();
+    assert!(error.to_string().contains("application id"), "{error}");
+}
+
+#[tokio::test]
+async fn optional_bodies_are_left_out() {
+    let mock = Mock::new(&[(201, r#"{"identity":{"id":"8:acs:x"}}"#)]);
+    let options = acs_identity_rest::IdentityRestClientOptions {
+        client_options: ClientOptions { transport: Some(Transport::new(mock.clone())), ..Default::default() },
+        ..Default::default()
+    };
+    let client = acs_identity_rest::IdentityRestClient::new(
+        "https://contoso.communication.azure.com",
+        Arc::new(TestAuth),
+        Some(options),
+    )
+    .unwrap();
+    let created = client.identity().create(None).await.unwrap().into_model().unwrap();
+    assert_eq!(created.identity.id, "8:acs:x");
+    let seen = &mock.seen()[0];
+    assert!(seen.body.is_empty());
+    assert_eq!(seen.header("content-type"), None);
+    assert_eq!(seen.url, "https://contoso.communication.azure.com/identities?api-version=2026-09-23");
+}
