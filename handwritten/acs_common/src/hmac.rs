@@ -286,7 +286,7 @@ pub fn sign_request(request: &mut Request, key: &AccessKey, date: OffsetDateTime
 ///
 /// Add it to the per-try policies of a pipeline, so each retry gets a fresh `x-ms-date`. Before
 /// signing it checks the URL with
-/// [`ensure_credential_safe_url`](crate::security::ensure_credential_safe_url): a request to a
+/// [`ensure_credential_safe_url`]: a request to a
 /// plain-`http` non-loopback URL fails without being sent.
 ///
 /// # Example

@@ -15,8 +15,8 @@
 //! * [`jwt`]: reading a token's expiry.
 //! * [`security`]: the rule that credentials travel only over `https`, or `http` to loopback.
 //! * [`error`]: the error story: [`azure_core::Error`] everywhere, with the service's
-//!   [`CommunicationError`](error::CommunicationError) readable through
-//!   [`ErrorExt`](error::ErrorExt).
+//!   [`CommunicationError`] readable through
+//!   [`ErrorExt`].
 //!
 //! Keys, tokens and connection strings never appear in `Debug` output, `Display` output, error
 //! messages or logs of this crate.
@@ -54,3 +54,8 @@ pub use identifier::{
     CommunicationCloudEnvironment, CommunicationIdentifier, CommunicationUserIdentifier, MicrosoftTeamsAppIdentifier,
     MicrosoftTeamsUserIdentifier, PhoneNumberIdentifier, TeamsExtensionUserIdentifier, UnknownIdentifier,
 };
+
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
