@@ -58,11 +58,11 @@ const MIN_PROACTIVE_DELAY: Duration = Duration::seconds(1);
 /// #[async_trait::async_trait]
 /// impl TokenRefresher for FromMyServer {
 ///     async fn refresh(&self) -> azure_core::Result<AccessToken> {
-///         let token: String = todo_fetch_token_text().await?;
+///         let token: String = fetch_token_text().await?;
 ///         acs_common::jwt::access_token(token)
 ///     }
 /// }
-/// # async fn todo_fetch_token_text() -> azure_core::Result<String> { unimplemented!() }
+/// # async fn fetch_token_text() -> azure_core::Result<String> { unimplemented!() }
 /// ```
 #[async_trait::async_trait]
 pub trait TokenRefresher: Send + Sync {

@@ -362,6 +362,12 @@ mod tests {
     }
 
     #[test]
+    fn date_is_zero_padded_gmt() {
+        let date = OffsetDateTime::from_unix_timestamp(1_648_962_245).unwrap(); // 2022-04-03 05:04:05 UTC
+        assert_eq!(format_date(date), "Sun, 03 Apr 2022 05:04:05 GMT");
+    }
+
+    #[test]
     fn parse_authorization_rejects_other_shapes() {
         for value in [
             "",
