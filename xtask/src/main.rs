@@ -10,11 +10,13 @@ use acs_codegen::load::SpecReader;
 use acs_codegen::manifest::{Manifest, PinnedReader};
 use acs_codegen::{generate, Generated};
 
+mod bench;
 mod fixtures;
 
 const USAGE: &str = "\
 usage: cargo xtask regen [--check] [--specs-root DIR] [--manifest FILE] [--out DIR]
        cargo xtask fixtures
+       cargo run --release -p xtask -- bench [--specs-root DIR]
 
   regen             write generated/ from the specs pinned in specs/specs.yaml
   --check           write nothing; print a diff and fail if generated/ would change
@@ -24,7 +26,15 @@ usage: cargo xtask regen [--check] [--specs-root DIR] [--manifest FILE] [--out D
   --out DIR         the folder that holds generated/ (default: the repository root)
 
   fixtures          generate every codegen/tests/fixtures spec into target/fixtures and
-                    build, lint (clippy -D warnings) and doc-test the crates there";
+                    build, lint (clippy -D warnings) and doc-test the crates there
+  bench             time a regen of every service, stage by stage, and count generated
+                    lines per operation (next to the official Python SDKs' when installed)";
+
+enum Command {
+    Regen(Args),
+    Fixtures,
+    Bench,
+}
 
 struct Args {
     check: bool,
@@ -33,11 +43,12 @@ struct Args {
     out: Option<PathBuf>,
 }
 
-fn parse_args() -> Result<Args, String> {
+fn parse_args() -> Result<Command, String> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("regen") => {}
-        Some("fixtures") => return Err("fixtures".to_string()),
+        Some("fixtures") => return Ok(Command::Fixtures),
+        Some("bench") => return Ok(Command::Bench),
         Some("-h" | "--help" | "help") | None => return Err(USAGE.to_string()),
         Some(other) => return Err(format!("unknown command `{other}`\n\n{USAGE}")),
     }
@@ -54,27 +65,23 @@ fn parse_args() -> Result<Args, String> {
             other => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
         }
     }
-    Ok(parsed)
+    Ok(Command::Regen(parsed))
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(command) if command == "fixtures" => {
-            return match fixtures::run(&repo_root()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    ExitCode::FAILURE
-                }
-            };
-        }
+    let command = match parse_args() {
+        Ok(command) => command,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
-    match regen(&args) {
+    let outcome = match command {
+        Command::Regen(args) => regen(&args),
+        Command::Fixtures => fixtures::run(&repo_root()).map(|()| true),
+        Command::Bench => bench::run(&repo_root(), &default_specs_root()).map(|()| true),
+    };
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(message) => {
@@ -82,6 +89,11 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `$AZURE_REST_API_SPECS`, else `../shared/specs` beside the repository.
+fn default_specs_root() -> PathBuf {
+    std::env::var_os("AZURE_REST_API_SPECS").map(PathBuf::from).unwrap_or_else(|| repo_root().join("../shared/specs"))
 }
 
 fn repo_root() -> PathBuf {
@@ -92,11 +104,7 @@ fn repo_root() -> PathBuf {
 fn regen(args: &Args) -> Result<bool, String> {
     let started = Instant::now();
     let repo = repo_root();
-    let specs_root = args
-        .specs_root
-        .clone()
-        .or_else(|| std::env::var_os("AZURE_REST_API_SPECS").map(PathBuf::from))
-        .unwrap_or_else(|| repo.join("../shared/specs"));
+    let specs_root = args.specs_root.clone().unwrap_or_else(default_specs_root);
     let manifest_path = args.manifest.clone().unwrap_or_else(|| repo.join("specs/specs.yaml"));
     let text =
         std::fs::read_to_string(&manifest_path).map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
