@@ -20,6 +20,9 @@ pub struct Service {
     pub types: BTreeMap<String, TypeDef>,
     /// Operation groups, sorted by name.
     pub groups: Vec<OperationGroup>,
+    /// Parameters given once to the client (`x-ms-parameter-location: client`), other than the endpoint
+    /// and api-version, sorted by name; operations refer to them by wire name.
+    pub client_params: Vec<Param>,
 }
 
 /// The endpoint of a parameterized host such as `{endpoint}`.

@@ -51,6 +51,7 @@ pub fn lower(
     };
     lowerer.lower_schemas()?;
     let groups = lowerer.lower_operations()?;
+    let client_params = client_params(&groups)?;
     lowerer.check_options_used(&groups)?;
     lowerer.box_recursive_fields();
     let endpoint = lowerer.endpoint()?;
@@ -61,6 +62,7 @@ pub fn lower(
         endpoint,
         types: lowerer.types,
         groups,
+        client_params,
     })
 }
 
@@ -709,12 +711,6 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let client = extension_str(&data.extensions, "x-ms-parameter-location") == Some("client");
-            if client {
-                return Err(Error::at(
-                    &parameter_loc,
-                    format!("unsupported construct: client parameter `{}` (only the endpoint and api-version may be client parameters)", data.name),
-                ));
-            }
             let rust_name = value_name(extension_str(&data.extensions, "x-ms-client-name").unwrap_or(&data.name));
             if let Some(other) = names.insert(rust_name.clone(), data.name.clone()) {
                 return Err(Error::at(
@@ -745,7 +741,7 @@ impl<'a> Lowerer<'a> {
                 location,
                 ty,
                 required: data.required || location == ParamLocation::Path,
-                client: false,
+                client,
                 skip_url_encoding: data
                     .extensions
                     .get("x-ms-skip-url-encoding")
@@ -1072,4 +1068,44 @@ fn map_only(schema: &Schema) -> Option<SchemaRef<'_>> {
         Some(AdditionalProperties::Any(true)) => Some(SchemaRef::Inline(&ANY_SCHEMA)),
         _ => None,
     }
+}
+
+/// The client parameters of all operations; one name must mean one parameter everywhere.
+fn client_params(groups: &[OperationGroup]) -> Result<Vec<Param>> {
+    let mut params: BTreeMap<String, (Param, SourceLoc)> = BTreeMap::new();
+    for operation in groups.iter().flat_map(|g| &g.operations) {
+        for param in operation.params.iter().filter(|p| p.client) {
+            match params.get(&param.wire_name) {
+                Some((first, first_loc))
+                    if (first.ty != param.ty
+                        || first.location != param.location
+                        || first.required != param.required) =>
+                {
+                    return Err(Error::at(
+                        &operation.source,
+                        format!("client parameter `{}` differs from its definition at {first_loc}", param.wire_name),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    params.insert(param.wire_name.clone(), (param.clone(), operation.source.clone()));
+                }
+            }
+        }
+    }
+    let mut names = BTreeSet::new();
+    for (param, loc) in params.values() {
+        if !names.insert(param.name.clone())
+            || matches!(crate::names::bare(&param.name), "endpoint" | "auth_policy" | "options")
+        {
+            return Err(Error::at(
+                loc,
+                format!(
+                    "name collision: client parameter `{}` becomes `{}`, which is taken",
+                    param.wire_name, param.name
+                ),
+            ));
+        }
+    }
+    Ok(params.into_values().map(|(param, _)| param).collect())
 }

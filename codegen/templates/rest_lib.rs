@@ -14,7 +14,7 @@
 //! use {{ rest_crate }}::{{ client }};
 //!
 //! # fn demo(auth_policy: Arc<dyn Policy>) -> azure_core::Result<()> {
-//! let client = {{ client }}::new("https://contoso.communication.azure.com/", auth_policy, None)?;
+//! let client = {{ client }}::new("https://contoso.communication.azure.com/", {% for arg in example_args %}{{ arg }}, {% endfor %}auth_policy, None)?;
 //! assert_eq!(client.api_version(), {{ rest_crate }}::DEFAULT_API_VERSION);
 //! # Ok(())
 //! # }

@@ -40,4 +40,5 @@ fixture!(
     client_name,
     openapi3,
     additional_properties,
+    client_parameters,
 );

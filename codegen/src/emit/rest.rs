@@ -178,6 +178,44 @@ pub fn client_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
         }
     });
     let default_doc = format!(" The api-version this crate was generated for: `{}`.", service.api_version);
+    // Client parameters: required ones are constructor arguments, optional ones client options.
+    let (required_params, optional_params): (Vec<&Param>, Vec<&Param>) =
+        service.client_params.iter().partition(|p| p.required);
+    let constructor_args = required_params.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = arg_type(&p.ty);
+        quote!(#name: #ty)
+    });
+    let constructor_docs = required_params.iter().map(|p| format!(" `{}`: {}", bare(&p.name), one_line(&p.doc)));
+    let client_fields = service.client_params.iter().map(|p| {
+        let name = ident(&p.name);
+        let ty = model_type(&p.ty);
+        if p.required {
+            quote!(pub(crate) #name: #ty,)
+        } else {
+            quote!(pub(crate) #name: Option<#ty>,)
+        }
+    });
+    let client_inits = service.client_params.iter().map(|p| {
+        let name = ident(&p.name);
+        match (&p.ty, p.required) {
+            (_, false) => quote!(#name: options.#name,),
+            (TypeRef::String, true) => quote!(#name: #name.to_string(),),
+            (TypeRef::Array(_), true) => quote!(#name: #name.to_vec(),),
+            (_, true) => quote!(#name,),
+        }
+    });
+    let option_fields = optional_params.iter().map(|p| {
+        let docs =
+            doc_attrs(&p.doc, &format!("The `{}` parameter, sent with every request that takes it.", p.wire_name));
+        let name = ident(&p.name);
+        let ty = model_type(&p.ty);
+        quote!(#docs pub #name: Option<#ty>,)
+    });
+    let option_defaults = optional_params.iter().map(|p| {
+        let name = ident(&p.name);
+        quote!(#name: None,)
+    });
     quote! {
         use std::sync::Arc;
 
@@ -193,11 +231,12 @@ pub fn client_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
             pub client_options: ClientOptions,
             /// The api-version sent with every request (defaults to [`DEFAULT_API_VERSION`]).
             pub api_version: String,
+            #( #option_fields )*
         }
 
         impl Default for #options {
             fn default() -> Self {
-                Self { client_options: ClientOptions::default(), api_version: DEFAULT_API_VERSION.to_string() }
+                Self { client_options: ClientOptions::default(), api_version: DEFAULT_API_VERSION.to_string(), #( #option_defaults )* }
             }
         }
 
@@ -210,13 +249,15 @@ pub fn client_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
             pub(crate) endpoint: Url,
             pub(crate) api_version: String,
             pub(crate) pipeline: Pipeline,
+            #( #client_fields )*
         }
 
         impl #client {
             /// Creates a client.
             ///
             #[doc = #endpoint_doc]
-            pub fn new(endpoint: &str, auth_policy: Arc<dyn Policy>, options: Option<#options>) -> azure_core::Result<Self> {
+            #( #[doc = #constructor_docs] )*
+            pub fn new(endpoint: &str, #( #constructor_args, )* auth_policy: Arc<dyn Policy>, options: Option<#options>) -> azure_core::Result<Self> {
                 let options = options.unwrap_or_default();
                 let endpoint = crate::support::parse_endpoint(#build_endpoint)?;
                 crate::support::check_application_id(&options.client_options)?;
@@ -228,7 +269,7 @@ pub fn client_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
                     vec![auth_policy],
                     None,
                 );
-                Ok(Self { endpoint, api_version: options.api_version, pipeline })
+                Ok(Self { endpoint, api_version: options.api_version, pipeline, #( #client_inits )* })
             }
 
             /// The endpoint requests are sent to.
@@ -305,7 +346,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
     };
 
     // Options struct: every optional parameter, the optional body, and the method options.
-    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required && !p.client).collect();
     let mut option_fields = Vec::new();
     for p in &optional {
         let docs = doc_attrs(&p.doc, &format!("The `{}` parameter.", p.wire_name));
@@ -357,7 +398,17 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
     };
 
     // Method signature.
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required && !p.client).collect();
+    // Required client parameters are bound to references at the top of the method.
+    let client_bindings: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.client && p.required)
+        .map(|p| {
+            let name = ident(&p.name);
+            quote!(let #name = &client.#name;)
+        })
+        .collect();
     let mut args = Vec::new();
     for p in &required {
         let name = ident(&p.name);
@@ -414,7 +465,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
             .find(|p| p.location == ParamLocation::Path && p.wire_name == wire)
             .expect("lowering checked path parameters");
         let name = ident(&param.name);
-        let value = str_expr(quote!(#name), &param.ty, false);
+        let value = str_expr(quote!(#name), &param.ty, param.client);
         format_args.push(if param.skip_url_encoding {
             value
         } else {
@@ -438,7 +489,11 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
         .map(|p| {
             let wire = lit(&p.wire_name);
             let name = ident(&p.name);
-            let source = if p.required { quote!(#name) } else { quote!(options.#name) };
+            let source = match (p.required, p.client) {
+                (true, _) => quote!(#name),
+                (false, false) => quote!(options.#name),
+                (false, true) => quote!(client.#name),
+            };
             let append = |value: TokenStream, by_ref: bool| match &p.ty {
                 TypeRef::Array(inner) if p.explode => {
                     let item = str_expr(quote!(item), inner, true);
@@ -454,7 +509,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
                 }
             };
             if p.required {
-                append(source, false)
+                append(source, p.client)
             } else {
                 let inner = append(quote!(value), true);
                 quote! { if let Some(value) = &#source { #inner } }
@@ -483,12 +538,13 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
         .map(|p| {
             let wire = lit(&p.wire_name.to_ascii_lowercase());
             let name = ident(&p.name);
+            let holder = if p.client { quote!(client) } else { quote!(options) };
             if p.required {
-                let text = string_expr(quote!(#name), &p.ty, false);
+                let text = string_expr(quote!(#name), &p.ty, p.client);
                 quote! { request.insert_header(#wire, #text); }
             } else {
                 let text = string_expr(quote!(value), &p.ty, true);
-                quote! { if let Some(value) = &options.#name { request.insert_header(#wire, #text); } }
+                quote! { if let Some(value) = &#holder.#name { request.insert_header(#wire, #text); } }
             }
         })
         .collect();
@@ -537,6 +593,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
         };
         let codes = codes.clone();
         let header_statements = header_statements.clone();
+        let client_bindings = client_bindings.clone();
         Box::new(move |client_expr: TokenStream| {
             let details = details.clone();
             let docs = docs.clone();
@@ -548,6 +605,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
                 #visibility fn #name(&self, #( #args, )* options: Option<#options_type<'_>>) -> azure_core::Result<azure_core::http::Pager<crate::Paged<#page_type>>> {
                     let options = options.unwrap_or_default().into_owned();
                     let client = #client_expr;
+                    #( #client_bindings )*
                     let mut first_url = client.endpoint.clone();
                     crate::support::set_path(&mut first_url, #path_expr);
                     #first_url_query
@@ -571,6 +629,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
                 #visibility async fn #name(&self, #( #args, )* options: Option<#options_type<'_>>) -> azure_core::Result<azure_core::http::Response<#response_type #response_format>> {
                     let options = options.unwrap_or_default();
                     let client = #client_expr;
+                    #( #client_bindings )*
                     let mut url = client.endpoint.clone();
                     crate::support::set_path(&mut url, #path_expr);
                     #url_query

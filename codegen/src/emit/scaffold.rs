@@ -73,6 +73,10 @@ impl Scaffold {
             modules => modules,
             reexports => reexports,
             has_types => !service.types.is_empty(),
+            example_args => service.client_params.iter().filter(|p| p.required).map(|p| match p.ty {
+                crate::ir::TypeRef::String => format!("\"{}\"", p.wire_name),
+                _ => "Default::default()".to_string(),
+            }).collect::<Vec<_>>(),
             has_examples => has_examples,
             operation_count => service.groups.iter().map(|g| g.operations.len()).sum::<usize>(),
             model_count => service.types.values().filter(|t| !matches!(t, TypeDef::Alias(_))).count(),
