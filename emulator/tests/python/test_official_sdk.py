@@ -128,7 +128,7 @@ def test_chat_thread_client_every_method(person):
     later = list(thread.list_messages(start_time=datetime.now(timezone.utc) + timedelta(hours=1)))
     assert later == []
 
-    thread.delete_message(html.id) if False else bob_thread.delete_message(html.id)
+    bob_thread.delete_message(html.id)
     assert thread.get_message(html.id).deleted_on is not None
 
     bob_thread.send_read_receipt(sent.id)
