@@ -155,6 +155,10 @@ async fn errors_keep_the_service_error_body() {
         Mock::new(&[(403, r#"{"error":{"code":"Forbidden","message":"Not a participant.","target":"thread"}}"#)]);
     let error = client(&mock, None).chat_thread().get_chat_thread_properties(THREAD, None).await.unwrap_err();
     assert_eq!(error.http_status(), Some(StatusCode::Forbidden));
+    assert_eq!(
+        error.to_string(),
+        "ChatThread_GetChatThreadProperties failed: the service answered 403 Forbidden (Forbidden): Not a participant."
+    );
     let body = acs_chat_rest::communication_error_response(&error).expect("the error body is readable");
     assert_eq!(body.error.code, "Forbidden");
     assert_eq!(body.error.target.as_deref(), Some("thread"));
@@ -265,4 +269,27 @@ async fn optional_bodies_are_left_out() {
     assert!(seen.body.is_empty());
     assert_eq!(seen.header("content-type"), None);
     assert_eq!(seen.url, "https://contoso.communication.azure.com/identities?api-version=2026-09-23");
+}
+
+#[tokio::test]
+async fn an_unexpected_status_never_puts_the_body_in_the_message() {
+    // A 200 where the spec says 201, with a body holding a token: an error naming the operation and status.
+    let mock = Mock::new(&[(
+        200,
+        r#"{"identity":{"id":"8:acs:x"},"accessToken":{"token":"SECRET-TOKEN","expiresOn":"2030-01-01T00:00:00Z"}}"#,
+    )]);
+    let options = acs_identity_rest::IdentityRestClientOptions {
+        client_options: ClientOptions { transport: Some(Transport::new(mock.clone())), ..Default::default() },
+        ..Default::default()
+    };
+    let client = acs_identity_rest::IdentityRestClient::new(
+        "https://contoso.communication.azure.com",
+        Arc::new(TestAuth),
+        Some(options),
+    )
+    .unwrap();
+    let error = client.identity().create(None).await.unwrap_err();
+    assert_eq!(error.to_string(), "IdentityOperations_Create failed: the service answered 200 OK");
+    assert!(!format!("{error:?}").contains("SECRET-TOKEN"));
+    assert_eq!(error.http_status(), Some(StatusCode::Ok));
 }

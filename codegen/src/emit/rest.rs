@@ -570,12 +570,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
         None => quote!(),
     };
     let codes: Vec<_> = op.success_codes.iter().map(|c| proc_macro2::Literal::u16_unsuffixed(*c)).collect();
-    let send_options = quote! {
-        Some(azure_core::http::PipelineSendOptions {
-            check_success: azure_core::error::CheckSuccessOptions { success_codes: &[#(#codes),*] },
-            ..Default::default()
-        })
-    };
+    let operation_id = lit(&op.operation_id);
     let response_type = match &op.response {
         Some(ty) => model_type(ty),
         None => quote!(()),
@@ -613,7 +608,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
                     let request = &mut template;
                     #accept
                     #( #header_statements )*
-                    Ok(crate::support::pager::<#page_type, #next_link_type>(client, template, &[#(#codes),*], options.method_options))
+                    Ok(crate::support::pager::<#page_type, #next_link_type>(client, template, #operation_id, &[#(#codes),*], options.method_options))
                 }
             }
         })
@@ -638,7 +633,7 @@ fn operation_tokens(op: &Operation, options_prefix: &str) -> (MethodFn, TokenStr
                     #( #header_statements )*
                     #body_statements
                     let context = options.method_options.context.to_borrowed();
-                    let response = client.pipeline.send(&context, &mut request, #send_options).await?;
+                    let response = crate::support::send(&client.pipeline, &context, &mut request, #operation_id, &[#(#codes),*]).await?;
                     Ok(response.into())
                 }
             }
@@ -781,6 +776,7 @@ pub fn support_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
             pub(crate) fn pager<P, N>(
                 client: &crate::#client,
                 request: azure_core::http::Request,
+                operation: &'static str,
                 success_codes: &'static [u16],
                 options: azure_core::http::pager::PagerOptions<'static>,
             ) -> azure_core::http::Pager<crate::Paged<P>>
@@ -806,13 +802,11 @@ pub fn support_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
                             if let Some(url) = next_url {
                                 *request.url_mut() = url?;
                             }
-                            let send_options = azure_core::http::PipelineSendOptions {
-                                check_success: azure_core::error::CheckSuccessOptions { success_codes },
-                                ..Default::default()
-                            };
-                            let response = pipeline.send(&pager_options.context, &mut request, Some(send_options)).await?;
+                            let response = send(&pipeline, &pager_options.context, &mut request, operation, success_codes).await?;
                             let (status, headers, body) = response.deconstruct();
-                            let next: Option<String> = azure_core::json::from_json::<_, N>(&body)?.into();
+                            let next: Option<String> = azure_core::json::from_json::<_, N>(&body)
+                                .with_context_fn(ErrorKind::DataConversion, || format!("{operation}: the service sent a page that is not valid JSON"))?
+                                .into();
                             let response = azure_core::http::RawResponse::from_bytes(status, headers, body).into();
                             Ok(match next.filter(|link| !link.is_empty()) {
                                 Some(link) => PagerResult::More { response, continuation: PagerContinuation::Link(endpoint.join(&link)?) },
@@ -828,6 +822,48 @@ pub fn support_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
     quote! {
         use azure_core::error::{ErrorKind, ResultExt};
         use azure_core::http::{ClientOptions, Url};
+
+        /// Sends `request` and accepts only the operation's success codes. Any other status is an
+        /// `HttpResponse` error that keeps the response (for the error-body functions) and says which
+        /// operation failed with which status, with the service's error code and message when it sent
+        /// them, and never the rest of the body (which may hold secrets such as tokens).
+        pub(crate) async fn send(
+            pipeline: &azure_core::http::Pipeline,
+            context: &azure_core::http::Context<'_>,
+            request: &mut azure_core::http::Request,
+            operation: &'static str,
+            success_codes: &'static [u16],
+        ) -> azure_core::Result<azure_core::http::RawResponse> {
+            let options = azure_core::http::PipelineSendOptions { skip_checks: true, ..Default::default() };
+            let response = pipeline.send(context, request, Some(options)).await?;
+            let status = response.status();
+            if success_codes.contains(&u16::from(status)) {
+                return Ok(response);
+            }
+            #[derive(serde::Deserialize)]
+            struct ErrorBody {
+                error: Option<ErrorDetail>,
+            }
+            #[derive(serde::Deserialize)]
+            struct ErrorDetail {
+                code: Option<String>,
+                message: Option<String>,
+            }
+            let detail = azure_core::json::from_json::<_, ErrorBody>(response.body()).ok().and_then(|body| body.error);
+            let header_code = response.headers().get_optional_string(&azure_core::http::headers::HeaderName::from_static("x-ms-error-code"));
+            let error_code = header_code.or_else(|| detail.as_ref().and_then(|d| d.code.clone()));
+            let reason = status.canonical_reason();
+            let mut message = format!("{operation} failed: the service answered {} {reason}", u16::from(status));
+            if let Some(code) = &error_code {
+                message.push_str(&format!(" ({code})"));
+            }
+            if let Some(text) = detail.as_ref().and_then(|d| d.message.as_deref()) {
+                message.push_str(": ");
+                message.push_str(text);
+            }
+            let kind = ErrorKind::HttpResponse { status, error_code, raw_response: Some(Box::new(response)) };
+            Err(azure_core::Error::with_message(kind, message))
+        }
 
         /// Parses and checks the endpoint a client is created with.
         pub(crate) fn parse_endpoint(endpoint: &str) -> azure_core::Result<Url> {

@@ -41,7 +41,7 @@ impl ChatOperations<'_> {
             crate::support::pager::<
                 crate::models::ChatThreadsItemCollection,
                 crate::support::NextLinkInNextLink,
-            >(client, template, &[200], options.method_options),
+            >(client, template, "Chat_ListChatThreads", &[200], options.method_options),
         )
     }
     /// Creates a chat thread.
@@ -80,17 +80,12 @@ impl ChatOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(create_chat_thread_request);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[201],
-                    },
-                    ..Default::default()
-                }),
+                "Chat_CreateChatThread",
+                &[201],
             )
             .await?;
         Ok(response.into())
@@ -126,17 +121,12 @@ impl ChatOperations<'_> {
             azure_core::http::Method::Delete,
         );
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "Chat_DeleteChatThread",
+                &[204],
             )
             .await?;
         Ok(response.into())

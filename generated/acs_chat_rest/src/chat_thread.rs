@@ -53,7 +53,13 @@ impl ChatThreadOperations<'_> {
             crate::support::pager::<
                 crate::models::ChatMessageReadReceiptsCollection,
                 crate::support::NextLinkInNextLink,
-            >(client, template, &[200], options.method_options),
+            >(
+                client,
+                template,
+                "ChatThread_ListChatReadReceipts",
+                &[200],
+                options.method_options,
+            ),
         )
     }
     /// Sends a read receipt event to a thread, on behalf of a user.
@@ -94,17 +100,12 @@ impl ChatThreadOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(send_read_receipt_request);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_SendChatReadReceipt",
+                &[200],
             )
             .await?;
         Ok(response.into())
@@ -154,7 +155,13 @@ impl ChatThreadOperations<'_> {
             crate::support::pager::<
                 crate::models::ChatMessagesCollection,
                 crate::support::NextLinkInNextLink,
-            >(client, template, &[200], options.method_options),
+            >(
+                client,
+                template,
+                "ChatThread_ListChatMessages",
+                &[200],
+                options.method_options,
+            ),
         )
     }
     /// Sends a message to a thread.
@@ -198,17 +205,12 @@ impl ChatThreadOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(send_chat_message_request);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[201],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_SendChatMessage",
+                &[201],
             )
             .await?;
         Ok(response.into())
@@ -249,17 +251,12 @@ impl ChatThreadOperations<'_> {
         );
         request.insert_header("accept", "application/json");
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_GetChatMessage",
+                &[200],
             )
             .await?;
         Ok(response.into())
@@ -305,17 +302,12 @@ impl ChatThreadOperations<'_> {
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_body(update_chat_message_request);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_UpdateChatMessage",
+                &[204],
             )
             .await?;
         Ok(response.into())
@@ -355,17 +347,12 @@ impl ChatThreadOperations<'_> {
             azure_core::http::Method::Delete,
         );
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_DeleteChatMessage",
+                &[204],
             )
             .await?;
         Ok(response.into())
@@ -415,7 +402,13 @@ impl ChatThreadOperations<'_> {
             crate::support::pager::<
                 crate::models::ChatParticipantsCollection,
                 crate::support::NextLinkInNextLink,
-            >(client, template, &[200], options.method_options),
+            >(
+                client,
+                template,
+                "ChatThread_ListChatParticipants",
+                &[200],
+                options.method_options,
+            ),
         )
     }
     /// Remove a participant from a thread.
@@ -456,17 +449,12 @@ impl ChatThreadOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(participant_communication_identifier);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_RemoveChatParticipant",
+                &[204],
             )
             .await?;
         Ok(response.into())
@@ -512,17 +500,12 @@ impl ChatThreadOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(add_chat_participants_request);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[201],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_AddChatParticipants",
+                &[201],
             )
             .await?;
         Ok(response.into())
@@ -561,17 +544,12 @@ impl ChatThreadOperations<'_> {
         );
         request.insert_header("accept", "application/json");
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_GetChatThreadProperties",
+                &[200],
             )
             .await?;
         Ok(response.into())
@@ -613,17 +591,12 @@ impl ChatThreadOperations<'_> {
         request.insert_header("content-type", "application/merge-patch+json");
         request.set_body(update_chat_thread_request);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_UpdateChatThreadProperties",
+                &[204],
             )
             .await?;
         Ok(response.into())
@@ -664,17 +637,12 @@ impl ChatThreadOperations<'_> {
             request.set_body(body);
         }
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "ChatThread_SendTypingNotification",
+                &[200],
             )
             .await?;
         Ok(response.into())

@@ -35,17 +35,12 @@ impl IdentityOperations<'_> {
             request.set_body(body);
         }
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[201],
-                    },
-                    ..Default::default()
-                }),
+                "IdentityOperations_Create",
+                &[201],
             )
             .await?;
         Ok(response.into())
@@ -79,17 +74,12 @@ impl IdentityOperations<'_> {
             azure_core::http::Method::Delete,
         );
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "IdentityOperations_Delete",
+                &[204],
             )
             .await?;
         Ok(response.into())
@@ -135,17 +125,12 @@ impl IdentityOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(body);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "IdentityOperations_IssueAccessToken",
+                &[200],
             )
             .await?;
         Ok(response.into())
@@ -182,17 +167,12 @@ impl IdentityOperations<'_> {
             azure_core::http::Method::Post,
         );
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "IdentityOperations_RevokeAccessTokens",
+                &[204],
             )
             .await?;
         Ok(response.into())

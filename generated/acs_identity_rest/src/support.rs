@@ -2,6 +2,63 @@
 // Do not edit: change the generator or specs/specs.yaml and regenerate.
 use azure_core::error::{ErrorKind, ResultExt};
 use azure_core::http::{ClientOptions, Url};
+/// Sends `request` and accepts only the operation's success codes. Any other status is an
+/// `HttpResponse` error that keeps the response (for the error-body functions) and says which
+/// operation failed with which status, with the service's error code and message when it sent
+/// them, and never the rest of the body (which may hold secrets such as tokens).
+pub(crate) async fn send(
+    pipeline: &azure_core::http::Pipeline,
+    context: &azure_core::http::Context<'_>,
+    request: &mut azure_core::http::Request,
+    operation: &'static str,
+    success_codes: &'static [u16],
+) -> azure_core::Result<azure_core::http::RawResponse> {
+    let options = azure_core::http::PipelineSendOptions {
+        skip_checks: true,
+        ..Default::default()
+    };
+    let response = pipeline.send(context, request, Some(options)).await?;
+    let status = response.status();
+    if success_codes.contains(&u16::from(status)) {
+        return Ok(response);
+    }
+    #[derive(serde::Deserialize)]
+    struct ErrorBody {
+        error: Option<ErrorDetail>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ErrorDetail {
+        code: Option<String>,
+        message: Option<String>,
+    }
+    let detail = azure_core::json::from_json::<_, ErrorBody>(response.body())
+        .ok()
+        .and_then(|body| body.error);
+    let header_code = response
+        .headers()
+        .get_optional_string(
+            &azure_core::http::headers::HeaderName::from_static("x-ms-error-code"),
+        );
+    let error_code = header_code
+        .or_else(|| detail.as_ref().and_then(|d| d.code.clone()));
+    let reason = status.canonical_reason();
+    let mut message = format!(
+        "{operation} failed: the service answered {} {reason}", u16::from(status)
+    );
+    if let Some(code) = &error_code {
+        message.push_str(&format!(" ({code})"));
+    }
+    if let Some(text) = detail.as_ref().and_then(|d| d.message.as_deref()) {
+        message.push_str(": ");
+        message.push_str(text);
+    }
+    let kind = ErrorKind::HttpResponse {
+        status,
+        error_code,
+        raw_response: Some(Box::new(response)),
+    };
+    Err(azure_core::Error::with_message(kind, message))
+}
 /// Parses and checks the endpoint a client is created with.
 pub(crate) fn parse_endpoint(endpoint: &str) -> azure_core::Result<Url> {
     let mut url = Url::parse(endpoint)

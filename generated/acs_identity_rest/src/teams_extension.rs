@@ -42,17 +42,12 @@ impl TeamsExtensionOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(body);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "TeamsExtensionOperations_ExchangeToken",
+                &[200],
             )
             .await?;
         Ok(response.into())
@@ -95,17 +90,12 @@ impl TeamsExtensionOperations<'_> {
         );
         request.insert_header("accept", "application/json");
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "TeamsExtensionOperations_GetAssignment",
+                &[200],
             )
             .await?;
         Ok(response.into())
@@ -154,17 +144,12 @@ impl TeamsExtensionOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(body);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200, 201],
-                    },
-                    ..Default::default()
-                }),
+                "TeamsExtensionOperations_UpsertAssignment",
+                &[200, 201],
             )
             .await?;
         Ok(response.into())
@@ -204,17 +189,12 @@ impl TeamsExtensionOperations<'_> {
             azure_core::http::Method::Delete,
         );
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[204],
-                    },
-                    ..Default::default()
-                }),
+                "TeamsExtensionOperations_DeleteAssignment",
+                &[204],
             )
             .await?;
         Ok(response.into())

@@ -39,17 +39,12 @@ impl TeamsUserOperations<'_> {
         request.insert_header("content-type", "application/json");
         request.set_body(body);
         let context = options.method_options.context.to_borrowed();
-        let response = client
-            .pipeline
-            .send(
+        let response = crate::support::send(
+                &client.pipeline,
                 &context,
                 &mut request,
-                Some(azure_core::http::PipelineSendOptions {
-                    check_success: azure_core::error::CheckSuccessOptions {
-                        success_codes: &[200],
-                    },
-                    ..Default::default()
-                }),
+                "TeamsUserOperations_ExchangeTeamsUserAccessToken",
+                &[200],
             )
             .await?;
         Ok(response.into())
