@@ -10,7 +10,7 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct ApiError {
     pub(crate) status: StatusCode,
-    pub(crate) error: CommunicationError,
+    pub(crate) error: Box<CommunicationError>,
     /// Seconds for a `Retry-After` header (429 and 503 answers).
     pub(crate) retry_after: Option<u64>,
 }
@@ -19,7 +19,11 @@ impl ApiError {
     pub(crate) fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         Self {
             status,
-            error: CommunicationError { code: code.to_owned(), message: message.into(), ..Default::default() },
+            error: Box::new(CommunicationError {
+                code: code.to_owned(),
+                message: message.into(),
+                ..Default::default()
+            }),
             retry_after: None,
         }
     }
@@ -96,7 +100,7 @@ impl ApiError {
 
     /// The error body as JSON.
     pub(crate) fn body(&self) -> CommunicationErrorResponse {
-        CommunicationErrorResponse { error: self.error.clone() }
+        CommunicationErrorResponse { error: (*self.error).clone() }
     }
 }
 
@@ -162,6 +166,7 @@ impl From<std::io::Error> for EmulatorError {
 
 impl From<ApiError> for EmulatorError {
     fn from(error: ApiError) -> Self {
-        Self::Rejected { code: error.error.code, message: error.error.message }
+        let error = *error.error;
+        Self::Rejected { code: error.code, message: error.message }
     }
 }

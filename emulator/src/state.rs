@@ -572,7 +572,7 @@ impl Store {
             .filter(|t| start_ms.is_none_or(|s| t.activity_ms() >= s))
             .filter(|t| after.is_none_or(|cursor| (t.activity_ms(), t.order) < cursor))
             .collect();
-        threads.sort_by(|a, b| (b.activity_ms(), b.order).cmp(&(a.activity_ms(), a.order)));
+        threads.sort_by_key(|t| std::cmp::Reverse((t.activity_ms(), t.order)));
         let more = threads.len() > page_size;
         threads.truncate(page_size);
         let next = match threads.last() {

@@ -100,7 +100,7 @@ impl TokenSigner {
             claims.pad = " ".repeat(width);
             let json = serde_json::to_vec(&claims).unwrap_or_default();
             payload = URL_SAFE_NO_PAD.encode(&json);
-            if payload.len() % 4 == 0 && !payload.contains(['-', '_']) {
+            if payload.len().is_multiple_of(4) && !payload.contains(['-', '_']) {
                 break;
             }
         }
