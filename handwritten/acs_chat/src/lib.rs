@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod client;
+pub mod models;
+pub mod options;
+mod pager;
+mod thread;
+mod validate;
+mod watch;
+
+pub use client::{ChatClient, DEFAULT_API_VERSION};
+pub use models::{
+    ChatAttachment, ChatAttachmentType, ChatMessage, ChatMessageContent, ChatMessageReadReceipt, ChatMessageType,
+    ChatParticipant, ChatRetentionPolicy, ChatThreadItem, ChatThreadProperties, CreateChatThreadResult, Metadata,
+    ParticipantFailure, SendChatMessageResult,
+};
+pub use options::*;
+pub use pager::{ChatPage, ChatPager, ChatPages};
+pub use thread::{ChatThreadClient, TYPING_NOTIFICATION_INTERVAL};
+pub use watch::{ChatEventStream, ChatThreadEvent};
+
+/// Re-exported from `acs_common`: identifiers, the user-token credential and the error helpers
+/// this crate's API uses.
+pub use acs_common::{
+    CommunicationError, CommunicationIdentifier, CommunicationTokenCredential, CommunicationUserIdentifier, ErrorExt,
+};
