@@ -85,6 +85,7 @@ fn official_python_sdks_against_the_emulator_binary() {
         .env("ACS_EMULATOR_CONNECTION_STRING", &connection_string)
         .env("REQUESTS_CA_BUNDLE", &ca)
         .env("SSL_CERT_FILE", &ca)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .status()
         .expect("pytest runs");
     drop(child);
