@@ -1,0 +1,699 @@
+//! [`CommunicationIdentityClient`]: the operations of the Identity service.
+
+use crate::models::{
+    CommunicationTokenScope, CommunicationUserToken, IntoCommunicationUser, TeamsExtensionAssignment,
+    TeamsExtensionPrincipalType, TeamsExtensionUserToken,
+};
+use crate::options::{
+    CommunicationIdentityClientOptions, CreateUserAndTokenOptions, CreateUserOptions,
+    DeleteTeamsExtensionAssignmentOptions, DeleteUserOptions, ExchangeTeamsExtensionTokenOptions,
+    GetTeamsExtensionAssignmentOptions, GetTokenForTeamsUserOptions, GetTokenOptions, RevokeTokensOptions,
+    UpsertTeamsExtensionAssignmentOptions,
+};
+use acs_common::error::{invalid_argument, invalid_data};
+use acs_common::security::is_loopback;
+use acs_common::{
+    AccessKey, BearerTokenPolicy, CommunicationIdentifier, CommunicationTokenCredential, CommunicationUserIdentifier,
+    ConnectionString, HmacAuthPolicy, RefreshOptions,
+};
+use acs_identity_rest::models::{
+    CommunicationIdentityAccessToken, CommunicationIdentityAccessTokenRequest, CommunicationIdentityCreateRequest,
+    TeamsExtensionAssignmentCreateOrUpdateRequest, TeamsUserExchangeTokenRequest,
+};
+use acs_identity_rest::{
+    IdentityOperationsCreateOptions, IdentityOperationsDeleteOptions, IdentityOperationsIssueAccessTokenOptions,
+    IdentityOperationsRevokeAccessTokensOptions, IdentityRestClient, IdentityRestClientOptions,
+    TeamsExtensionOperationsDeleteAssignmentOptions, TeamsExtensionOperationsExchangeTokenOptions,
+    TeamsExtensionOperationsGetAssignmentOptions, TeamsExtensionOperationsUpsertAssignmentOptions,
+    TeamsUserOperationsExchangeTeamsUserAccessTokenOptions,
+};
+use azure_core::credentials::{AccessToken, TokenCredential};
+use azure_core::http::policies::Policy;
+use azure_core::http::{RequestContent, Url};
+use azure_core::json::to_json;
+use azure_core::time::Duration;
+use std::fmt;
+use std::sync::Arc;
+
+/// The api-version sent by default: `2026-09-23`, the version the low-level crate was generated
+/// for.
+pub const DEFAULT_API_VERSION: &str = acs_identity_rest::DEFAULT_API_VERSION;
+
+/// The Entra ID scope for exchanging a Teams Phone user's token
+/// ([`CommunicationIdentityClient::exchange_teams_extension_token`]); put it in
+/// [`CommunicationIdentityClientOptions::entra_scopes`].
+pub const TEAMS_EXTENSION_SCOPE: &str = "https://auth.msft.communication.azure.com/TeamsExtension.ManageCalls";
+
+/// The client of the Azure Communication Services Identity service: creates and deletes users,
+/// issues and revokes their access tokens, exchanges Teams tokens and manages Teams extension
+/// assignments.
+///
+/// Create it from a connection string ([`from_connection_string`](Self::from_connection_string)),
+/// an endpoint and access key ([`with_access_key`](Self::with_access_key)), or an endpoint and
+/// any Microsoft Entra ID `TokenCredential` ([`new`](Self::new)). The client is cheap to clone
+/// and can be shared across tasks. Every method is one request (plus the pipeline's retries)
+/// and returns [`azure_core::Result`]; a service error keeps its HTTP status
+/// ([`azure_core::Error::http_status`]) and the service's `CommunicationError`
+/// ([`acs_common::ErrorExt::communication_error`]).
+///
+/// See the [crate documentation](crate) for an example of each operation.
+#[derive(Clone)]
+pub struct CommunicationIdentityClient {
+    rest: IdentityRestClient,
+}
+
+impl fmt::Debug for CommunicationIdentityClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CommunicationIdentityClient")
+            .field("endpoint", &self.rest.endpoint().as_str())
+            .field("api_version", &self.rest.api_version())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CommunicationIdentityClient {
+    /// A client authenticated with Microsoft Entra ID: tokens for scope
+    /// `https://communication.azure.com//.default` (or
+    /// [`CommunicationIdentityClientOptions::entra_scopes`]) from any `azure_core`
+    /// [`TokenCredential`], for example one from `azure_identity`. Tokens are cached and
+    /// refreshed shortly before they expire.
+    ///
+    /// `endpoint` is the resource's URL, such as `https://contoso.communication.azure.com`:
+    /// `https`, or plain `http` only to a loopback host (a local emulator), with no path, query,
+    /// fragment or user information.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`](azure_core::error::ErrorKind::Other) naming the argument when the
+    /// endpoint is not acceptable, `entra_scopes` is empty, or the user agent application id in
+    /// the client options is invalid. Nothing is sent.
+    pub fn new(
+        endpoint: &str,
+        credential: Arc<dyn TokenCredential>,
+        options: Option<CommunicationIdentityClientOptions>,
+    ) -> azure_core::Result<Self> {
+        let options = options.unwrap_or_default();
+        let endpoint = parse_endpoint(endpoint)?;
+        let auth = entra_policy(credential, options.entra_scopes.clone())?;
+        Self::build(&endpoint, auth, options)
+    }
+
+    /// A client authenticated with the resource's access key (HMAC-SHA256 request signing), from
+    /// a connection string `endpoint=https://<resource>.communication.azure.com/;accesskey=<key>`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Other`](azure_core::error::ErrorKind::Other) when the connection string is
+    /// malformed, its endpoint is not `https` (or loopback `http`), or its key is not base64.
+    /// The message never contains the key. Nothing is sent.
+    pub fn from_connection_string(
+        connection_string: &str,
+        options: Option<CommunicationIdentityClientOptions>,
+    ) -> azure_core::Result<Self> {
+        let (endpoint, key) = ConnectionString::parse(connection_string)?.into_parts();
+        Self::build(&endpoint, Arc::new(HmacAuthPolicy::new(key)), options.unwrap_or_default())
+    }
+
+    /// A client authenticated with an endpoint and its access key (HMAC-SHA256 request signing).
+    ///
+    /// # Errors
+    ///
+    /// As [`new`](Self::new) for the endpoint and options. Nothing is sent.
+    pub fn with_access_key(
+        endpoint: &str,
+        key: AccessKey,
+        options: Option<CommunicationIdentityClientOptions>,
+    ) -> azure_core::Result<Self> {
+        let endpoint = parse_endpoint(endpoint)?;
+        Self::build(&endpoint, Arc::new(HmacAuthPolicy::new(key)), options.unwrap_or_default())
+    }
+
+    fn build(
+        endpoint: &Url,
+        auth: Arc<dyn Policy>,
+        options: CommunicationIdentityClientOptions,
+    ) -> azure_core::Result<Self> {
+        let api_version = match options.api_version {
+            Some(version) if version.trim().is_empty() => {
+                return Err(invalid_argument("options.api_version", "must not be empty"))
+            }
+            Some(version) => version,
+            None => DEFAULT_API_VERSION.to_owned(),
+        };
+        let rest = IdentityRestClient::new(
+            endpoint.as_str(),
+            auth,
+            Some(IdentityRestClientOptions { client_options: options.client_options, api_version }),
+        )?;
+        Ok(Self { rest })
+    }
+
+    /// The endpoint requests are sent to.
+    pub fn endpoint(&self) -> &Url {
+        self.rest.endpoint()
+    }
+
+    /// The api-version sent with every request.
+    pub fn api_version(&self) -> &str {
+        self.rest.api_version()
+    }
+
+    /// Creates a new Communication Services user (`POST /identities`, no body).
+    ///
+    /// # Errors
+    ///
+    /// The service's error (status and `CommunicationError`), or a transport error.
+    #[tracing::instrument(name = "CommunicationIdentityClient.create_user", skip_all, err(level = "debug"))]
+    pub async fn create_user(
+        &self,
+        options: Option<CreateUserOptions<'_>>,
+    ) -> azure_core::Result<CommunicationUserIdentifier> {
+        let options = options.unwrap_or_default();
+        let result = self
+            .rest
+            .identity()
+            .create(Some(IdentityOperationsCreateOptions { body: None, method_options: options.method_options }))
+            .await?
+            .into_model()?;
+        Ok(CommunicationUserIdentifier::new(result.identity.id))
+    }
+
+    /// Creates a new user and an access token for it with the given scopes, in one request
+    /// (`POST /identities` with `{createTokenWithScopes, expiresInMinutes}`).
+    ///
+    /// `scopes` takes [`CommunicationTokenScope`]s or their wire names (`["chat", "voip"]`); the
+    /// token's lifetime is [`CreateUserAndTokenOptions::token_expires_in`] (the service's default,
+    /// 24 hours, when `None`).
+    ///
+    /// # Errors
+    ///
+    /// Before any request: an empty scope list, an empty scope, or a zero, negative or
+    /// out-of-range `token_expires_in`. Then the service's error, for example
+    /// `400 ValidationError` for a lifetime outside 60 to 1440 minutes, or an unknown scope.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.create_user_and_token",
+        skip_all,
+        fields(scopes, expires_in_minutes),
+        err(level = "debug")
+    )]
+    pub async fn create_user_and_token<S>(
+        &self,
+        scopes: impl IntoIterator<Item = S>,
+        options: Option<CreateUserAndTokenOptions<'_>>,
+    ) -> azure_core::Result<CommunicationUserToken>
+    where
+        S: Into<CommunicationTokenScope>,
+    {
+        let options = options.unwrap_or_default();
+        let scopes = scope_list(scopes)?;
+        let expires_in_minutes = expires_in_minutes(options.token_expires_in)?;
+        record_token_request(&scopes, expires_in_minutes);
+        let body = CommunicationIdentityCreateRequest { create_token_with_scopes: Some(scopes), expires_in_minutes };
+        let result = self
+            .rest
+            .identity()
+            .create(Some(IdentityOperationsCreateOptions {
+                body: Some(json_body(to_json(&body)?)),
+                method_options: options.method_options,
+            }))
+            .await?
+            .into_model()?;
+        let access_token = result.access_token.ok_or_else(|| {
+            invalid_data(format!(
+                "the service created user `{}` but its response has no `accessToken`",
+                result.identity.id
+            ))
+        })?;
+        Ok(CommunicationUserToken {
+            user: CommunicationUserIdentifier::new(result.identity.id),
+            access_token: to_access_token(access_token),
+        })
+    }
+
+    /// Issues a new access token for an existing user
+    /// (`POST /identities/{id}/:issueAccessToken` with `{scopes, expiresInMinutes}`).
+    ///
+    /// `user` is a [`CommunicationUserIdentifier`] or a [`CommunicationIdentifier`] of that kind
+    /// (see [`IntoCommunicationUser`]); `scopes` and the lifetime are as for
+    /// [`create_user_and_token`](Self::create_user_and_token).
+    ///
+    /// # Errors
+    ///
+    /// Before any request: `user` is not a communication user, or the scopes or lifetime cannot
+    /// be right (see [`create_user_and_token`](Self::create_user_and_token)). Then the service's
+    /// error, for example `404` for a deleted user.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.get_token",
+        skip_all,
+        fields(user, scopes, expires_in_minutes),
+        err(level = "debug")
+    )]
+    pub async fn get_token<S>(
+        &self,
+        user: impl IntoCommunicationUser,
+        scopes: impl IntoIterator<Item = S>,
+        options: Option<GetTokenOptions<'_>>,
+    ) -> azure_core::Result<AccessToken>
+    where
+        S: Into<CommunicationTokenScope>,
+    {
+        let options = options.unwrap_or_default();
+        let user = user_argument(user)?;
+        let scopes = scope_list(scopes)?;
+        let expires_in_minutes = expires_in_minutes(options.token_expires_in)?;
+        record_token_request(&scopes, expires_in_minutes);
+        let body = CommunicationIdentityAccessTokenRequest { scopes, expires_in_minutes };
+        let token = self
+            .rest
+            .identity()
+            .issue_access_token(
+                user.id(),
+                json_body(to_json(&body)?),
+                Some(IdentityOperationsIssueAccessTokenOptions { method_options: options.method_options }),
+            )
+            .await?
+            .into_model()?;
+        Ok(to_access_token(token))
+    }
+
+    /// Revokes every access token issued for the user so far
+    /// (`POST /identities/{id}/:revokeAccessTokens`). Tokens issued afterwards work.
+    ///
+    /// # Errors
+    ///
+    /// Before any request: `user` is not a communication user. Then the service's error.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.revoke_tokens",
+        skip_all,
+        fields(user),
+        err(level = "debug")
+    )]
+    pub async fn revoke_tokens(
+        &self,
+        user: impl IntoCommunicationUser,
+        options: Option<RevokeTokensOptions<'_>>,
+    ) -> azure_core::Result<()> {
+        let options = options.unwrap_or_default();
+        let user = user_argument(user)?;
+        self.rest
+            .identity()
+            .revoke_access_tokens(
+                user.id(),
+                Some(IdentityOperationsRevokeAccessTokensOptions { method_options: options.method_options }),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Deletes the user, revokes all its tokens and deletes its data (`DELETE /identities/{id}`).
+    ///
+    /// # Errors
+    ///
+    /// Before any request: `user` is not a communication user. Then the service's error.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.delete_user",
+        skip_all,
+        fields(user),
+        err(level = "debug")
+    )]
+    pub async fn delete_user(
+        &self,
+        user: impl IntoCommunicationUser,
+        options: Option<DeleteUserOptions<'_>>,
+    ) -> azure_core::Result<()> {
+        let options = options.unwrap_or_default();
+        let user = user_argument(user)?;
+        self.rest
+            .identity()
+            .delete(user.id(), Some(IdentityOperationsDeleteOptions { method_options: options.method_options }))
+            .await?;
+        Ok(())
+    }
+
+    /// Exchanges a Teams user's Microsoft Entra ID access token for a Communication Services
+    /// access token with the same expiry (`POST /teamsUser/:exchangeAccessToken` with
+    /// `{token, appId, userId}`).
+    ///
+    /// * `aad_token`: the Teams user's Entra ID token (it is never logged or put in an error);
+    /// * `client_id`: the Entra ID application's client id, checked against the token's `appid`;
+    /// * `user_object_id`: the Teams user's object id, checked against the token's `oid`.
+    ///
+    /// # Errors
+    ///
+    /// Before any request: an empty argument. Then the service's error, for example `401` for
+    /// an invalid Entra ID token or `400` when the ids do not match it.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.get_token_for_teams_user",
+        skip_all,
+        err(level = "debug")
+    )]
+    pub async fn get_token_for_teams_user(
+        &self,
+        aad_token: &str,
+        client_id: &str,
+        user_object_id: &str,
+        options: Option<GetTokenForTeamsUserOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        let options = options.unwrap_or_default();
+        non_empty("aad_token", aad_token)?;
+        non_empty("client_id", client_id)?;
+        non_empty("user_object_id", user_object_id)?;
+        let body = TeamsUserExchangeTokenRequest {
+            token: aad_token.to_owned(),
+            app_id: client_id.to_owned(),
+            user_id: user_object_id.to_owned(),
+        };
+        let token = self
+            .rest
+            .teams_user()
+            .exchange_teams_user_access_token(
+                json_body(to_json(&body)?),
+                Some(TeamsUserOperationsExchangeTeamsUserAccessTokenOptions { method_options: options.method_options }),
+            )
+            .await?
+            .into_model()?;
+        Ok(to_access_token(token))
+    }
+
+    /// Exchanges the Entra ID token this client is authenticated with, that of a Teams Phone
+    /// extensibility user, for a Communication Services identity and access token
+    /// (`POST /access/teamsExtension/:exchangeAccessToken`, api-version `2026-09-23`).
+    ///
+    /// The service identifies the Teams user by the request's Entra ID token: create the client
+    /// with [`new`](Self::new), the user's `TokenCredential`, and
+    /// `entra_scopes: Some(vec![TEAMS_EXTENSION_SCOPE.into()])`. The body is `{}` plus
+    /// [`ExchangeTeamsExtensionTokenOptions::properties`].
+    ///
+    /// # Errors
+    ///
+    /// The service's error (for example `401`/`403` when the token is not accepted), or
+    /// [`ErrorKind::DataConversion`](azure_core::error::ErrorKind::DataConversion) when a
+    /// successful response has no access token.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.exchange_teams_extension_token",
+        skip_all,
+        err(level = "debug")
+    )]
+    pub async fn exchange_teams_extension_token(
+        &self,
+        options: Option<ExchangeTeamsExtensionTokenOptions<'_>>,
+    ) -> azure_core::Result<TeamsExtensionUserToken> {
+        let options = options.unwrap_or_default();
+        let body: acs_identity_rest::models::TeamsExtensionExchangeTokenRequest =
+            options.properties.into_iter().collect();
+        let result = self
+            .rest
+            .teams_extension()
+            .exchange_token(
+                json_body(to_json(&body)?),
+                Some(TeamsExtensionOperationsExchangeTokenOptions { method_options: options.method_options }),
+            )
+            .await?
+            .into_model()?;
+        let access_token = result.access_token.ok_or_else(|| {
+            invalid_data(format!(
+                "the Teams extension token exchange for `{}` succeeded but its response has no `accessToken`",
+                result.identity.id
+            ))
+        })?;
+        Ok(TeamsExtensionUserToken {
+            user: CommunicationIdentifier::from_raw_id(&result.identity.id),
+            access_token: to_access_token(access_token),
+        })
+    }
+
+    /// Reads the Teams extension assignment of an Entra ID user or resource account
+    /// (`GET /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}`).
+    ///
+    /// # Errors
+    ///
+    /// Before any request: an empty id. Then the service's error, `404` when there is none.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.get_teams_extension_assignment",
+        skip_all,
+        fields(tenant_id = %tenant_id, object_id = %object_id),
+        err(level = "debug")
+    )]
+    pub async fn get_teams_extension_assignment(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+        options: Option<GetTeamsExtensionAssignmentOptions<'_>>,
+    ) -> azure_core::Result<TeamsExtensionAssignment> {
+        let options = options.unwrap_or_default();
+        non_empty("tenant_id", tenant_id)?;
+        non_empty("object_id", object_id)?;
+        let assignment = self
+            .rest
+            .teams_extension()
+            .get_assignment(
+                tenant_id,
+                object_id,
+                Some(TeamsExtensionOperationsGetAssignmentOptions { method_options: options.method_options }),
+            )
+            .await?
+            .into_model()?;
+        Ok(assignment.into())
+    }
+
+    /// Creates or replaces the Teams extension assignment of an Entra ID user or resource
+    /// account (`PUT /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}` with
+    /// `{principalType, clientIds?}`), and returns it as stored.
+    ///
+    /// # Errors
+    ///
+    /// Before any request: an empty id. Then the service's error.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.upsert_teams_extension_assignment",
+        skip_all,
+        fields(tenant_id = %tenant_id, object_id = %object_id, principal_type = %principal_type),
+        err(level = "debug")
+    )]
+    pub async fn upsert_teams_extension_assignment(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+        principal_type: TeamsExtensionPrincipalType,
+        options: Option<UpsertTeamsExtensionAssignmentOptions<'_>>,
+    ) -> azure_core::Result<TeamsExtensionAssignment> {
+        let options = options.unwrap_or_default();
+        non_empty("tenant_id", tenant_id)?;
+        non_empty("object_id", object_id)?;
+        let body = TeamsExtensionAssignmentCreateOrUpdateRequest { principal_type, client_ids: options.client_ids };
+        let assignment = self
+            .rest
+            .teams_extension()
+            .upsert_assignment(
+                tenant_id,
+                object_id,
+                json_body(to_json(&body)?),
+                Some(TeamsExtensionOperationsUpsertAssignmentOptions { method_options: options.method_options }),
+            )
+            .await?
+            .into_model()?;
+        Ok(assignment.into())
+    }
+
+    /// Removes the Teams extension assignment of an Entra ID user or resource account
+    /// (`DELETE /access/teamsExtension/tenants/{tenantId}/assignments/{objectId}`).
+    ///
+    /// # Errors
+    ///
+    /// Before any request: an empty id. Then the service's error, `404` when there is none.
+    #[tracing::instrument(
+        name = "CommunicationIdentityClient.delete_teams_extension_assignment",
+        skip_all,
+        fields(tenant_id = %tenant_id, object_id = %object_id),
+        err(level = "debug")
+    )]
+    pub async fn delete_teams_extension_assignment(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+        options: Option<DeleteTeamsExtensionAssignmentOptions<'_>>,
+    ) -> azure_core::Result<()> {
+        let options = options.unwrap_or_default();
+        non_empty("tenant_id", tenant_id)?;
+        non_empty("object_id", object_id)?;
+        self.rest
+            .teams_extension()
+            .delete_assignment(
+                tenant_id,
+                object_id,
+                Some(TeamsExtensionOperationsDeleteAssignmentOptions { method_options: options.method_options }),
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// Checks a client endpoint. The message never repeats the text, which may be a secret pasted by
+/// mistake (for example a whole connection string).
+fn parse_endpoint(endpoint: &str) -> azure_core::Result<Url> {
+    let problem = |message: &str| invalid_argument("endpoint", message);
+    let url = Url::parse(endpoint.trim())
+        .map_err(|_| problem("is not an absolute URL; expected https://<resource>.communication.azure.com"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(problem(
+                "uses plain http, which is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https",
+            ))
+        }
+        _ => return Err(problem("must use the https scheme")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(problem("has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(problem("must not contain user information"));
+    }
+    if url.path() != "/" {
+        return Err(problem("must not have a path (give only scheme, host and port)"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(problem("must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
+fn entra_policy(
+    credential: Arc<dyn TokenCredential>,
+    scopes: Option<Vec<String>>,
+) -> azure_core::Result<Arc<dyn Policy>> {
+    let Some(scopes) = scopes else {
+        return Ok(Arc::new(BearerTokenPolicy::entra(credential)));
+    };
+    if scopes.is_empty() || scopes.iter().any(|scope| scope.trim().is_empty()) {
+        return Err(invalid_argument("options.entra_scopes", "must hold at least one scope, and no empty scope"));
+    }
+    let refresher = move || {
+        let credential = Arc::clone(&credential);
+        let scopes = scopes.clone();
+        async move {
+            let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+            credential.get_token(&scopes, None).await
+        }
+    };
+    let credential = CommunicationTokenCredential::with_refresher(refresher, RefreshOptions::default())?;
+    Ok(Arc::new(BearerTokenPolicy::new(credential)))
+}
+
+fn scope_list<S: Into<CommunicationTokenScope>>(
+    scopes: impl IntoIterator<Item = S>,
+) -> azure_core::Result<Vec<CommunicationTokenScope>> {
+    let scopes: Vec<CommunicationTokenScope> = scopes.into_iter().map(Into::into).collect();
+    if scopes.is_empty() {
+        return Err(invalid_argument("scopes", "at least one scope is required, for example `chat` or `voip`"));
+    }
+    if scopes.iter().any(|scope| scope.as_str().trim().is_empty()) {
+        return Err(invalid_argument("scopes", "a scope is empty"));
+    }
+    Ok(scopes)
+}
+
+/// Whole minutes of a token lifetime, as `expiresInMinutes`.
+fn expires_in_minutes(expires_in: Option<Duration>) -> azure_core::Result<Option<i32>> {
+    let Some(expires_in) = expires_in else {
+        return Ok(None);
+    };
+    if expires_in <= Duration::ZERO {
+        return Err(invalid_argument("token_expires_in", format!("must be positive, got {expires_in}")));
+    }
+    let minutes = expires_in.whole_minutes();
+    i32::try_from(minutes).map(Some).map_err(|_| {
+        invalid_argument(
+            "token_expires_in",
+            format!("{minutes} minutes does not fit in `expiresInMinutes`; the service accepts 60 to 1440 minutes"),
+        )
+    })
+}
+
+fn record_token_request(scopes: &[CommunicationTokenScope], expires_in_minutes: Option<i32>) {
+    let span = tracing::Span::current();
+    let scopes: Vec<&str> = scopes.iter().map(CommunicationTokenScope::as_str).collect();
+    span.record("scopes", tracing::field::display(scopes.join(",")));
+    if let Some(minutes) = expires_in_minutes {
+        span.record("expires_in_minutes", minutes);
+    }
+}
+
+fn user_argument(user: impl IntoCommunicationUser) -> azure_core::Result<CommunicationUserIdentifier> {
+    let user = user.into_communication_user()?;
+    tracing::Span::current().record("user", user.id());
+    Ok(user)
+}
+
+fn non_empty(name: &str, value: &str) -> azure_core::Result<()> {
+    if value.trim().is_empty() {
+        return Err(invalid_argument(name, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// A request body of already serialized JSON.
+fn json_body<T>(json: azure_core::Bytes) -> RequestContent<T> {
+    json.into()
+}
+
+fn to_access_token(token: CommunicationIdentityAccessToken) -> AccessToken {
+    AccessToken::new(token.token, token.expires_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_rules() {
+        for ok in ["https://contoso.communication.azure.com", "https://h:8443/", "http://127.0.0.1:1/", "http://[::1]/"]
+        {
+            assert!(parse_endpoint(ok).is_ok(), "{ok}");
+        }
+        let cases = [
+            ("contoso.communication.azure.com", "not an absolute URL"),
+            ("", "not an absolute URL"),
+            ("http://contoso.communication.azure.com", "plain http"),
+            ("ftp://contoso.communication.azure.com", "https scheme"),
+            ("https://u:p@contoso.communication.azure.com", "user information"),
+            ("https://contoso.communication.azure.com/api", "path"),
+            ("https://contoso.communication.azure.com/?x=1", "query"),
+            ("https://contoso.communication.azure.com/#f", "fragment"),
+        ];
+        for (text, expected) in cases {
+            let message = parse_endpoint(text).unwrap_err().to_string();
+            assert!(message.starts_with("invalid argument `endpoint`"), "{message}");
+            assert!(message.contains(expected), "{text}: {message}");
+        }
+        let pasted = "endpoint=https://a.b/;accesskey=c2VjcmV0";
+        assert!(!parse_endpoint(pasted).unwrap_err().to_string().contains("c2VjcmV0"));
+    }
+
+    #[test]
+    fn lifetimes_become_whole_minutes() {
+        assert_eq!(expires_in_minutes(None).unwrap(), None);
+        assert_eq!(expires_in_minutes(Some(Duration::hours(1))).unwrap(), Some(60));
+        assert_eq!(expires_in_minutes(Some(Duration::seconds(119))).unwrap(), Some(1));
+        assert_eq!(expires_in_minutes(Some(Duration::seconds(30))).unwrap(), Some(0));
+        assert_eq!(expires_in_minutes(Some(Duration::days(1))).unwrap(), Some(1440));
+        for bad in [Duration::ZERO, Duration::seconds(-1), Duration::MIN, Duration::MAX] {
+            let message = expires_in_minutes(Some(bad)).unwrap_err().to_string();
+            assert!(message.contains("`token_expires_in`"), "{message}");
+        }
+    }
+
+    #[test]
+    fn scope_lists() {
+        assert_eq!(
+            scope_list(["chat", "voip"]).unwrap(),
+            [CommunicationTokenScope::Chat, CommunicationTokenScope::Voip]
+        );
+        assert!(scope_list(Vec::<CommunicationTokenScope>::new()).unwrap_err().to_string().contains("at least one"));
+        assert!(scope_list([" "]).unwrap_err().to_string().contains("empty"));
+        assert_eq!(
+            scope_list(["future.scope"]).unwrap(),
+            [CommunicationTokenScope::UnknownValue("future.scope".to_owned())]
+        );
+    }
+}

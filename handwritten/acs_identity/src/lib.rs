@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod client;
+pub mod models;
+pub mod options;
+
+pub use client::{CommunicationIdentityClient, DEFAULT_API_VERSION, TEAMS_EXTENSION_SCOPE};
+pub use models::{
+    CommunicationTokenScope, CommunicationUserToken, IntoCommunicationUser, TeamsExtensionAssignment,
+    TeamsExtensionPrincipalType, TeamsExtensionUserToken,
+};
+pub use options::{
+    CommunicationIdentityClientOptions, CreateUserAndTokenOptions, CreateUserOptions,
+    DeleteTeamsExtensionAssignmentOptions, DeleteUserOptions, ExchangeTeamsExtensionTokenOptions,
+    GetTeamsExtensionAssignmentOptions, GetTokenForTeamsUserOptions, GetTokenOptions, RevokeTokensOptions,
+    UpsertTeamsExtensionAssignmentOptions,
+};
+
+// The `acs_common` types this crate's API uses, re-exported so that one dependency is enough.
+pub use acs_common::{AccessKey, CommunicationIdentifier, CommunicationUserIdentifier, ErrorExt};
