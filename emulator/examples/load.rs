@@ -59,6 +59,9 @@ impl Connection {
     }
 }
 
+/// Builds request `n`: method, path and query, body, expected status.
+type MakeRequest = Arc<dyn Fn(usize) -> (&'static str, String, Vec<u8>, u16) + Send + Sync>;
+
 struct Outcome {
     name: String,
     requests: usize,
@@ -71,7 +74,7 @@ async fn run(
     addr: std::net::SocketAddr,
     requests: usize,
     concurrency: usize,
-    make: Arc<dyn Fn(usize) -> (&'static str, String, Vec<u8>, u16) + Send + Sync>,
+    make: MakeRequest,
     token: Arc<String>,
 ) -> Outcome {
     let counter = Arc::new(AtomicUsize::new(0));
@@ -133,11 +136,11 @@ async fn main() {
 
     let messages_path = format!("/chat/threads/{encoded}/messages?api-version=2025-03-15");
     let send_path = messages_path.clone();
-    let send: Arc<dyn Fn(usize) -> (&'static str, String, Vec<u8>, u16) + Send + Sync> = Arc::new(move |n| {
+    let send: MakeRequest = Arc::new(move |n| {
         let body = format!(r#"{{"content":"load test message number {n}","senderDisplayName":"Load"}}"#);
         ("POST", send_path.clone(), body.into_bytes(), 201)
     });
-    let list = |size: usize| -> Arc<dyn Fn(usize) -> (&'static str, String, Vec<u8>, u16) + Send + Sync> {
+    let list = |size: usize| -> MakeRequest {
         let path = format!("{messages_path}&maxPageSize={size}");
         Arc::new(move |_| ("GET", path.clone(), Vec::new(), 200))
     };
@@ -148,7 +151,9 @@ async fn main() {
         run("list-messages (page of 20)", addr, requests / 2, concurrency, list(20), token.clone()).await,
     ];
 
-    println!("acs_emulator load test: {concurrency} keep-alive connections over loopback, thread holds {requests}+ messages");
+    println!(
+        "acs_emulator load test: {concurrency} keep-alive connections over loopback, thread holds {requests}+ messages"
+    );
     println!("| operation | requests | seconds | requests/s | p50 ms | p99 ms |");
     println!("|---|---:|---:|---:|---:|---:|");
     for mut outcome in outcomes {

@@ -762,7 +762,8 @@ fn teams_exchange(state: &AppState, raw_id: &str) -> Result<Response, ApiError> 
         TeamsExchange::Issue { lifetime } => {
             let mut store = state.store();
             store.ensure_identity(raw_id);
-            let lifetime = lifetime.unwrap_or(state.default_token_lifetime);
+            let lifetime =
+                lifetime.unwrap_or(state.default_token_lifetime).min(Duration::from_secs(10 * 365 * 24 * 60 * 60));
             let token = state.mint_token(
                 &mut store,
                 raw_id,

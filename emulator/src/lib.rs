@@ -54,6 +54,9 @@ use time::OffsetDateTime;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+/// Longest token lifetime the emulator uses (longer settings are lowered to it): ten years.
+const MAX_LIFETIME: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
+
 /// How Teams token exchanges (`/teamsUser/:exchangeAccessToken`,
 /// `/access/teamsExtension/:exchangeAccessToken`) are answered. The emulator cannot check
 /// Microsoft Entra ID tokens, so by default they fail with a clear 400.
@@ -249,7 +252,7 @@ impl EmulatorBuilder {
             teams: Mutex::new(self.teams),
             scheme,
             local_addr,
-            default_token_lifetime: self.token_lifetime,
+            default_token_lifetime: self.token_lifetime.min(MAX_LIFETIME),
         });
         let (shutdown, signal) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, acceptor, http::router(state.clone()), signal));
@@ -341,7 +344,7 @@ impl EmulatorHandle {
         scopes: &[&str],
         lifetime: Duration,
     ) -> Result<UserAndToken, EmulatorError> {
-        self.issue_token_expiring_at(user_id, scopes, OffsetDateTime::now_utc() + lifetime)
+        self.issue_token_expiring_at(user_id, scopes, OffsetDateTime::now_utc() + lifetime.min(MAX_LIFETIME))
     }
 
     /// Issues a token with any expiry, including one in the past (to test expired tokens).
