@@ -384,7 +384,13 @@ pub(crate) mod convert {
             wire::ChatAttachmentType::File => ChatAttachmentType::File,
             wire::ChatAttachmentType::UnknownValue(name) => ChatAttachmentType::Unknown(name),
         };
-        ChatAttachment { id: model.id, attachment_type, name: model.name, url: model.url, preview_url: model.preview_url }
+        ChatAttachment {
+            id: model.id,
+            attachment_type,
+            name: model.name,
+            url: model.url,
+            preview_url: model.preview_url,
+        }
     }
 
     pub(crate) fn message(model: wire::ChatMessage) -> azure_core::Result<ChatMessage> {
@@ -511,8 +517,8 @@ mod tests {
     use super::convert::*;
     use super::*;
     use acs_common::{
-        CommunicationCloudEnvironment, MicrosoftTeamsAppIdentifier, MicrosoftTeamsUserIdentifier, PhoneNumberIdentifier,
-        TeamsExtensionUserIdentifier, UnknownIdentifier,
+        CommunicationCloudEnvironment, MicrosoftTeamsAppIdentifier, MicrosoftTeamsUserIdentifier,
+        PhoneNumberIdentifier, TeamsExtensionUserIdentifier, UnknownIdentifier,
     };
 
     fn error(target: Option<&str>) -> wire::CommunicationError {
@@ -556,8 +562,7 @@ mod tests {
     #[test]
     fn duplicate_participants_pair_in_order() {
         let id = CommunicationIdentifier::from_raw_id("4:+1555");
-        let requested =
-            vec![ChatParticipant::new(id.clone()).with_display_name("a"), ChatParticipant::new(id.clone())];
+        let requested = vec![ChatParticipant::new(id.clone()).with_display_name("a"), ChatParticipant::new(id.clone())];
         let failures = pair_failures(&requested, vec![error(Some("4:+1555")), error(Some("4:+1555"))]);
         assert_eq!(failures[0].participant.as_ref().unwrap().display_name.as_deref(), Some("a"));
         assert_eq!(failures[1].participant.as_ref().unwrap().display_name, None);

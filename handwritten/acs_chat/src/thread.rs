@@ -255,7 +255,11 @@ impl ChatThreadClient {
             let method_options = pager_options(self.endpoint(), options.method_options, options.continuation)?;
             let pager = self.ops().list_chat_messages(
                 &self.thread_id,
-                Some(ChatThreadListChatMessagesOptions { max_page_size, start_time: options.start_time, method_options }),
+                Some(ChatThreadListChatMessagesOptions {
+                    max_page_size,
+                    start_time: options.start_time,
+                    method_options,
+                }),
             )?;
             Ok(convert_pages(
                 pager,
@@ -335,10 +339,7 @@ impl ChatThreadClient {
     /// ([`ChatPager`]).
     ///
     /// Invalid options (a page size of 0, an unusable continuation) are yielded as an error.
-    pub fn list_participants(
-        &self,
-        options: Option<ListChatParticipantsOptions<'_>>,
-    ) -> ChatPager<ChatParticipant> {
+    pub fn list_participants(&self, options: Option<ListChatParticipantsOptions<'_>>) -> ChatPager<ChatParticipant> {
         let span = op_span!(self, "list_participants");
         let pages = (|| {
             let options = options.unwrap_or_default();

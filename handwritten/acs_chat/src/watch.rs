@@ -298,3 +298,142 @@ pub(crate) fn watch(client: ChatThreadClient, options: WatchMessagesOptions) -> 
     });
     ChatEventStream { inner: stream.boxed() }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::ChatMessageContent;
+    use time::macros::datetime;
+
+    const T0: OffsetDateTime = datetime!(2026-11-25 10:00 UTC);
+
+    fn message(id: u64, version: u64, created_secs: i64) -> ChatMessage {
+        ChatMessage {
+            id: id.to_string(),
+            kind: ChatMessageType::Text,
+            sequence_id: id.to_string(),
+            version: version.to_string(),
+            content: Some(ChatMessageContent { message: Some(format!("m{id}")), ..Default::default() }),
+            sender_display_name: None,
+            created_on: T0 + time::Duration::seconds(created_secs),
+            sender: None,
+            deleted_on: None,
+            edited_on: None,
+            metadata: Default::default(),
+        }
+    }
+
+    fn edited(mut m: ChatMessage, version: u64, at_secs: i64) -> ChatMessage {
+        m.version = version.to_string();
+        m.edited_on = Some(T0 + time::Duration::seconds(at_secs));
+        m
+    }
+
+    fn deleted(mut m: ChatMessage, version: u64, at_secs: i64) -> ChatMessage {
+        m.version = version.to_string();
+        m.deleted_on = Some(T0 + time::Duration::seconds(at_secs));
+        m.content = None;
+        m
+    }
+
+    fn kinds(events: &[ChatThreadEvent]) -> Vec<String> {
+        events
+            .iter()
+            .map(|e| {
+                let kind = match e {
+                    ChatThreadEvent::MessageReceived(_) => "received",
+                    ChatThreadEvent::MessageEdited(_) => "edited",
+                    ChatThreadEvent::MessageDeleted(_) => "deleted",
+                    ChatThreadEvent::TopicUpdated { .. } => "topic",
+                    ChatThreadEvent::ParticipantsAdded { .. } => "added",
+                    ChatThreadEvent::ParticipantsRemoved { .. } => "removed",
+                };
+                format!("{kind}:{}", e.message().id)
+            })
+            .collect()
+    }
+
+    fn options(start: Option<OffsetDateTime>) -> WatchMessagesOptions {
+        WatchMessagesOptions { start_time: start, edit_window: Duration::from_secs(60), ..Default::default() }
+    }
+
+    #[test]
+    fn baseline_then_sends_edits_and_deletes_once_each() {
+        let mut tracker = Tracker::new(&options(None), T0 + time::Duration::seconds(10));
+        assert_eq!(tracker.window_start(), T0 - time::Duration::seconds(50));
+        // The first poll only records what exists.
+        assert!(tracker.observe(vec![message(1, 1, 0)]).is_empty());
+        assert_eq!(tracker.window_start(), T0 - time::Duration::seconds(50), "never before the floor");
+        // New, then nothing new.
+        let polled = vec![message(2, 2, 20), message(1, 1, 0)];
+        assert_eq!(kinds(&tracker.observe(polled.clone())), ["received:2"]);
+        assert!(tracker.observe(polled).is_empty());
+        assert_eq!(tracker.window_start(), T0 - time::Duration::seconds(40));
+        // An edit of 1 and a deletion of 2, reported in the order they happened.
+        let polled = vec![deleted(message(2, 2, 20), 4, 30), edited(message(1, 1, 0), 3, 25)];
+        assert_eq!(kinds(&tracker.observe(polled.clone())), ["edited:1", "deleted:2"]);
+        assert!(tracker.observe(polled).is_empty());
+        // A deleted message changing version again is not reported again.
+        assert!(tracker.observe(vec![deleted(message(2, 2, 20), 9, 31)]).is_empty());
+    }
+
+    #[test]
+    fn start_time_reports_existing_messages_in_order() {
+        let mut tracker = Tracker::new(&options(Some(T0)), T0 + time::Duration::hours(1));
+        assert_eq!(tracker.window_start(), T0);
+        let mut topic = message(3, 3, 2);
+        topic.kind = ChatMessageType::TopicUpdated;
+        topic.content = Some(ChatMessageContent { topic: Some("New".into()), ..Default::default() });
+        let mut added = message(4, 4, 3);
+        added.kind = ChatMessageType::ParticipantAdded;
+        let mut removed = message(5, 5, 4);
+        removed.kind = ChatMessageType::ParticipantRemoved;
+        let gone = deleted(message(6, 6, 5), 7, 6);
+        let events = tracker.observe(vec![gone, removed, added, topic, message(2, 2, 1), message(1, 1, 0)]);
+        assert_eq!(kinds(&events), ["received:1", "received:2", "topic:3", "added:4", "removed:5", "deleted:6"]);
+        match &events[2] {
+            ChatThreadEvent::TopicUpdated { topic, .. } => assert_eq!(topic.as_deref(), Some("New")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(events[5].occurred_on(), T0 + time::Duration::seconds(6));
+    }
+
+    #[test]
+    fn old_messages_are_forgotten_and_not_reported_again() {
+        let mut tracker = Tracker::new(&options(Some(T0)), T0);
+        tracker.observe(vec![message(1, 1, 0)]);
+        // A message two minutes later moves the window past message 1, which is forgotten.
+        assert_eq!(kinds(&tracker.observe(vec![message(2, 2, 120)])), ["received:2"]);
+        assert_eq!(tracker.window_start(), T0 + time::Duration::seconds(60));
+        assert_eq!(tracker.remembered(), 1);
+        // Should a service return it again (it filters on creation time, so it does not), an
+        // unchanged old message is not new, and an edited one is an edit.
+        assert!(tracker.observe(vec![message(1, 1, 0)]).is_empty());
+        assert_eq!(kinds(&tracker.observe(vec![edited(message(1, 1, 0), 5, 130)])), ["edited:1"]);
+        assert!(tracker.observe(vec![edited(message(1, 1, 0), 5, 130)]).is_empty());
+    }
+
+    #[test]
+    fn transient_errors() {
+        use azure_core::http::{headers::Headers, RawResponse, StatusCode};
+        let http = |status: u16| {
+            let status = StatusCode::from(status);
+            azure_core::Error::with_message(
+                ErrorKind::HttpResponse {
+                    status,
+                    error_code: None,
+                    raw_response: Some(Box::new(RawResponse::from_bytes(status, Headers::new(), ""))),
+                },
+                "x",
+            )
+        };
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert!(is_transient(&http(status)), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409] {
+            assert!(!is_transient(&http(status)), "{status}");
+        }
+        assert!(is_transient(&azure_core::Error::with_message(ErrorKind::Io, "reset")));
+        assert!(!is_transient(&azure_core::Error::with_message(ErrorKind::DataConversion, "bad json")));
+    }
+}
