@@ -297,3 +297,27 @@ async fn retries_ride_through_throttling() {
         assert!(created.user.id().starts_with("8:acs:"));
     }
 }
+
+#[derive(Debug)]
+struct StaticEntra;
+
+#[async_trait::async_trait]
+impl azure_core::credentials::TokenCredential for StaticEntra {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        assert_eq!(scopes, [acs_common::ENTRA_SCOPE]);
+        Ok(AccessToken::new("entra-token", OffsetDateTime::now_utc() + Duration::hours(1)))
+    }
+}
+
+#[tokio::test]
+async fn entra_id_bearer_reaches_the_emulator_which_accepts_only_keys() {
+    let emulator = Emulator::start().await.unwrap();
+    let client = CommunicationIdentityClient::new(emulator.endpoint(), Arc::new(StaticEntra), no_retries()).unwrap();
+    let error = client.create_user(None).await.unwrap_err();
+    assert_service_error(&error, StatusCode::Unauthorized, "Unauthorized");
+    assert!(error.communication_error().unwrap().message.contains("HMAC"), "{error}");
+}
