@@ -562,10 +562,13 @@ impl ChatThreadClient {
     /// * Messages are told apart by id and version: a new id is a new message (or a topic or
     ///   participant change), a new version an edit, a new version with `deletedOn` a
     ///   deletion. Each change is reported once, and the events of one poll come in the order
-    ///   they happened (creation, edit or deletion time).
+    ///   they happened (creation, edit or deletion time; within one millisecond, creations
+    ///   first).
     /// * Changes are seen one poll late at most ([`poll_interval`](WatchMessagesOptions::poll_interval)).
-    ///   Several edits between two polls are reported as one edit; a message created and deleted
-    ///   between two polls is reported as deleted only.
+    ///   Several edits between two polls are reported as one edit. A message created and then
+    ///   edited or deleted between two polls is reported as received and then edited or deleted
+    ///   (both events carry the message as the poll found it), so the sequence of events does
+    ///   not depend on when the polls happen.
     /// * Without [`start_time`](WatchMessagesOptions::start_time), the first poll only records
     ///   what exists (looking back `edit_window`, which also absorbs clock differences between
     ///   this machine and the service up to that much).

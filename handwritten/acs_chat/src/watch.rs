@@ -168,22 +168,29 @@ impl Tracker {
                 deleted: message.deleted_on.is_some(),
             };
             let id = message.id.clone();
-            let event = match self.seen.get(&id) {
-                _ if baseline => None,
-                None if message.created_on >= self.forgotten_before => Some(if now.deleted {
-                    ChatThreadEvent::MessageDeleted(message)
+            // The change the message shows, if it is not what was seen before.
+            let change = |message: ChatMessage| {
+                if now.deleted {
+                    Some(ChatThreadEvent::MessageDeleted(message))
+                } else if message.edited_on.is_some() {
+                    Some(ChatThreadEvent::MessageEdited(message))
                 } else {
-                    ChatThreadEvent::new_message(message)
-                }),
-                // Created before what may have been forgotten: report only visible changes.
-                None if now.deleted => Some(ChatThreadEvent::MessageDeleted(message)),
-                None if message.edited_on.is_some() => Some(ChatThreadEvent::MessageEdited(message)),
-                None => None,
-                Some(before) if before.version == now.version || before.deleted => None,
-                Some(_) if now.deleted => Some(ChatThreadEvent::MessageDeleted(message)),
-                Some(_) => Some(ChatThreadEvent::MessageEdited(message)),
+                    None
+                }
             };
-            events.extend(event);
+            match self.seen.get(&id) {
+                _ if baseline => {}
+                // New: received, then the edit or deletion it already shows, so the events do
+                // not depend on when the poll happened.
+                None if message.created_on >= self.forgotten_before => {
+                    events.extend(change(message.clone()));
+                    events.push(ChatThreadEvent::new_message(message));
+                }
+                // Created before what may have been forgotten: report only visible changes.
+                None => events.extend(change(message)),
+                Some(before) if before.version == now.version || before.deleted => {}
+                Some(_) => events.extend(change(message.clone()).or(Some(ChatThreadEvent::MessageEdited(message)))),
+            }
             self.seen.insert(id.clone(), now);
             returned.insert(id);
         }
@@ -194,7 +201,14 @@ impl Tracker {
         self.forgotten_before = self.forgotten_before.max(next_start);
         events.sort_by_cached_key(|event| {
             let message = event.message();
-            (event.occurred_on(), message.sequence_id.parse::<u64>().unwrap_or(u64::MAX), message.id.clone())
+            let rank = match event {
+                ChatThreadEvent::MessageEdited(_) => 1,
+                ChatThreadEvent::MessageDeleted(_) => 2,
+                _ => 0,
+            };
+            // Times have millisecond precision: at equal times, creations come before edits and
+            // deletions (which always follow their own message's creation).
+            (event.occurred_on(), rank, message.sequence_id.parse::<u64>().unwrap_or(u64::MAX), message.id.clone())
         });
         events
     }
@@ -389,13 +403,33 @@ mod tests {
         let mut removed = message(5, 5, 4);
         removed.kind = ChatMessageType::ParticipantRemoved;
         let gone = deleted(message(6, 6, 5), 7, 6);
-        let events = tracker.observe(vec![gone, removed, added, topic, message(2, 2, 1), message(1, 1, 0)]);
-        assert_eq!(kinds(&events), ["received:1", "received:2", "topic:3", "added:4", "removed:5", "deleted:6"]);
+        let once_edited = edited(message(7, 8, 7), 9, 8);
+        let events =
+            tracker.observe(vec![once_edited, gone, removed, added, topic, message(2, 2, 1), message(1, 1, 0)]);
+        assert_eq!(
+            kinds(&events),
+            [
+                "received:1",
+                "received:2",
+                "topic:3",
+                "added:4",
+                "removed:5",
+                "received:6",
+                "deleted:6",
+                "received:7",
+                "edited:7"
+            ]
+        );
         match &events[2] {
             ChatThreadEvent::TopicUpdated { topic, .. } => assert_eq!(topic.as_deref(), Some("New")),
             other => panic!("{other:?}"),
         }
-        assert_eq!(events[5].occurred_on(), T0 + time::Duration::seconds(6));
+        assert_eq!(events[6].occurred_on(), T0 + time::Duration::seconds(6));
+
+        // Within one millisecond: creations first, in sequence, then the edit.
+        let mut tracker = Tracker::new(&options(Some(T0)), T0);
+        let events = tracker.observe(vec![message(9, 9, 0), edited(message(8, 8, 0), 10, 0)]);
+        assert_eq!(kinds(&events), ["received:8", "received:9", "edited:8"]);
     }
 
     #[test]
