@@ -702,22 +702,31 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
                     .with_target(field));
                 }
             }
-            teams_exchange(state, &format!("8:orgid:{}", request.user_id))
+            let token = teams_token(state, &format!("8:orgid:{}", request.user_id))?;
+            Ok(json_response(StatusCode::OK, &token))
         }
         Op::TeamsExtensionExchange => {
+            // The service identifies the Teams Phone user from the caller's Entra token, which the
+            // emulator cannot validate: the body may name the user (`tenantId`, `userId`), and
+            // otherwise a stable placeholder user of a placeholder tenant is used.
             let request: serde_json::Value = parse_json(&incoming.body)?;
-            let field =
-                |name: &str| request.get(name).and_then(|v| v.as_str()).map(str::to_owned).filter(|v| !v.is_empty());
-            let Some(user) = field("userId") else {
-                return Err(ApiError::new(StatusCode::BAD_REQUEST, "ValidationError", "The userId field is required.")
-                    .with_target("userId"));
+            if !request.is_object() {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "ValidationError",
+                    "The request body must be a JSON object.",
+                ));
+            }
+            let field = |name: &str| request.get(name).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+            let tenant = field("tenantId").unwrap_or(PLACEHOLDER_TENANT);
+            let user = field("userId").unwrap_or(PLACEHOLDER_TEAMS_USER);
+            let raw_id = format!("8:acs:{}_{tenant}_{user}", state.store().resource_id());
+            let token = teams_token(state, &raw_id)?;
+            let result = CommunicationIdentityAccessTokenResult {
+                identity: CommunicationIdentity { id: raw_id },
+                access_token: Some(token),
             };
-            let resource = state.store().resource_id().to_owned();
-            let raw_id = match field("tenantId") {
-                Some(tenant) => format!("8:acs:{resource}_{tenant}_{user}"),
-                None => format!("8:orgid:{user}"),
-            };
-            teams_exchange(state, &raw_id)
+            Ok(json_response(StatusCode::OK, &result))
         }
         Op::GetAssignment(tenant, object) => {
             let store = state.store();
@@ -746,7 +755,13 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
     }
 }
 
-fn teams_exchange(state: &AppState, raw_id: &str) -> Result<Response, ApiError> {
+/// The Entra tenant of Teams extension users when the exchange request does not name one.
+const PLACEHOLDER_TENANT: &str = "00000000-0000-0000-0000-0000000000e1";
+/// The Teams user of extension exchanges when the request does not name one.
+const PLACEHOLDER_TEAMS_USER: &str = "00000000-0000-0000-0000-0000000000a1";
+
+/// The configured answer to a Teams token exchange for the identity `raw_id`.
+fn teams_token(state: &AppState, raw_id: &str) -> Result<CommunicationIdentityAccessToken, ApiError> {
     let answer = state.teams.lock().unwrap_or_else(|e| e.into_inner()).clone();
     match answer {
         TeamsExchange::NotConfigured => Err(ApiError::new(
@@ -764,13 +779,12 @@ fn teams_exchange(state: &AppState, raw_id: &str) -> Result<Response, ApiError> 
             store.ensure_identity(raw_id);
             let lifetime =
                 lifetime.unwrap_or(state.default_token_lifetime).min(Duration::from_secs(10 * 365 * 24 * 60 * 60));
-            let token = state.mint_token(
+            state.mint_token(
                 &mut store,
                 raw_id,
                 &["chat".to_owned(), "voip".to_owned()],
                 OffsetDateTime::now_utc() + lifetime,
-            )?;
-            Ok(json_response(StatusCode::OK, &token))
+            )
         }
     }
 }

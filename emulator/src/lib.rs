@@ -66,8 +66,9 @@ pub enum TeamsExchange {
     #[default]
     NotConfigured,
     /// Accept any well-formed request and issue an ACS token (scopes `chat`, `voip`) for the
-    /// Teams identity (`8:orgid:<userId>`; for Teams extension users with a `tenantId`,
-    /// `8:acs:<resource>_<tenantId>_<userId>`). The token works on the Chat API.
+    /// Teams identity: `8:orgid:<userId>` for Teams users; for the Teams Phone extension exchange,
+    /// `8:acs:<resource>_<tenantId>_<userId>` with the ids the body names, else placeholders (the
+    /// service reads them from the caller's Entra token). The token works on the Chat API.
     Issue {
         /// Token lifetime (the emulator's default token lifetime when `None`).
         lifetime: Option<Duration>,

@@ -178,6 +178,23 @@ async fn teams_exchange_default_configured_and_failing() {
         ctx.identity("POST", "/teamsUser/:exchangeAccessToken", br#"{"token":"","appId":"a","userId":"u"}"#).await;
     resp.expect(400);
 
+    // Teams Phone extension exchange: `{identity, accessToken}`, for the user the body names or a placeholder.
+    let extension_body =
+        br#"{"tenantId":"c70d068c-2f32-484d-9455-73070cd5aadd","userId":"b27b64b9-39d2-44a3-869d-67700b74e805"}"#;
+    let result =
+        ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", extension_body).await.expect(200).json();
+    let id = result["identity"]["id"].as_str().unwrap().to_owned();
+    assert!(
+        id.starts_with("8:acs:")
+            && id.ends_with("_c70d068c-2f32-484d-9455-73070cd5aadd_b27b64b9-39d2-44a3-869d-67700b74e805"),
+        "{id}"
+    );
+    let extension_token = result["accessToken"]["token"].as_str().unwrap().to_owned();
+    ctx.chat("POST", "/chat/threads", &extension_token, Some(json!({"topic": "teams phone"}))).await.expect(201);
+    let result = ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", b"{}").await.expect(200).json();
+    assert!(result["identity"]["id"].as_str().unwrap().starts_with("8:acs:"));
+    ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", b"[]").await.expect(400);
+
     ctx.emu.set_teams_exchange(TeamsExchange::Fail {
         status: 401,
         code: "InvalidAccessToken".into(),
