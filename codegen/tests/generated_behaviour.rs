@@ -108,7 +108,7 @@ async fn an_operation_encodes_the_path_and_sends_json() {
         metadata: None,
     };
     let response =
-        client(&mock, None).chat_thread().send_chat_message(THREAD, body.try_into_content(), None).await.unwrap();
+        client(&mock, None).chat_thread().send_chat_message(THREAD, body.try_into().unwrap(), None).await.unwrap();
     assert_eq!(response.into_model().unwrap().id, "42");
     let seen = &mock.seen()[0];
     assert_eq!(seen.method, "POST");
@@ -122,30 +122,20 @@ async fn an_operation_encodes_the_path_and_sends_json() {
     assert_eq!(sent, serde_json::json!({"content": "Hello", "senderDisplayName": "Jack", "type": "html"}));
 }
 
-trait IntoContent<T> {
-    fn try_into_content(self) -> azure_core::http::RequestContent<T>;
-}
-
-impl<T: serde::Serialize> IntoContent<T> for T {
-    fn try_into_content(self) -> azure_core::http::RequestContent<T> {
-        azure_core::json::to_json(&self).unwrap().into()
-    }
-}
-
 #[tokio::test]
 async fn updates_are_merge_patch_and_expect_204() {
     let mock = Mock::new(&[(204, ""), (200, "{}")]);
     let client = client(&mock, Some("2024-03-07"));
     let patch =
         acs_chat_models::UpdateChatThreadRequest { topic: Some("New".into()), metadata: None, retention_policy: None };
-    client.chat_thread().update_chat_thread_properties(THREAD, patch.clone().try_into_content(), None).await.unwrap();
+    client.chat_thread().update_chat_thread_properties(THREAD, patch.clone().try_into().unwrap(), None).await.unwrap();
     let seen = &mock.seen()[0];
     assert_eq!(seen.method, "PATCH");
     assert_eq!(seen.header("content-type"), Some("application/merge-patch+json"));
     assert!(seen.url.ends_with("?api-version=2024-03-07"), "{}", seen.url);
     // 200 is not a success code of this operation: an error, not a silent success.
     let error =
-        client.chat_thread().update_chat_thread_properties(THREAD, patch.try_into_content(), None).await.unwrap_err();
+        client.chat_thread().update_chat_thread_properties(THREAD, patch.try_into().unwrap(), None).await.unwrap_err();
     assert_eq!(error.http_status(), Some(StatusCode::Ok));
 }
 

@@ -50,6 +50,29 @@ pub fn models_file(service: &Service) -> TokenStream {
             quote! { #docs pub type #name = #target; }
         }
     });
+    let request_bodies: std::collections::BTreeSet<&str> = service
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .filter_map(|o| match &o.body.as_ref()?.ty {
+            TypeRef::Named(name) if !matches!(service.types.get(name), Some(TypeDef::Alias(_)) | None) => {
+                Some(name.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    let request_contents = request_bodies.into_iter().map(|name| {
+        let name = ident(name);
+        quote! {
+            #[cfg(feature = "azure_core")]
+            impl TryFrom<#name> for azure_core::http::RequestContent<#name> {
+                type Error = azure_core::Error;
+                fn try_from(value: #name) -> azure_core::Result<Self> {
+                    Ok(azure_core::json::to_json(&value)?.into())
+                }
+            }
+        }
+    });
     let has_unions = service.types.values().any(|t| matches!(t, TypeDef::Union(_)));
     let union_support = has_unions.then(|| {
         quote! {
@@ -74,6 +97,7 @@ pub fn models_file(service: &Service) -> TokenStream {
     quote! {
         #imports
         #( #items )*
+        #( #request_contents )*
         #union_support
     }
 }

@@ -872,6 +872,70 @@ pub struct UpdateChatThreadRequest {
     )]
     pub retention_policy: Option<ChatRetentionPolicy>,
 }
+#[cfg(feature = "azure_core")]
+impl TryFrom<AddChatParticipantsRequest>
+for azure_core::http::RequestContent<AddChatParticipantsRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: AddChatParticipantsRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<CommunicationIdentifierModel>
+for azure_core::http::RequestContent<CommunicationIdentifierModel> {
+    type Error = azure_core::Error;
+    fn try_from(value: CommunicationIdentifierModel) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<CreateChatThreadRequest>
+for azure_core::http::RequestContent<CreateChatThreadRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: CreateChatThreadRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<SendChatMessageRequest>
+for azure_core::http::RequestContent<SendChatMessageRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: SendChatMessageRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<SendReadReceiptRequest>
+for azure_core::http::RequestContent<SendReadReceiptRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: SendReadReceiptRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<SendTypingNotificationRequest>
+for azure_core::http::RequestContent<SendTypingNotificationRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: SendTypingNotificationRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<UpdateChatMessageRequest>
+for azure_core::http::RequestContent<UpdateChatMessageRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: UpdateChatMessageRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<UpdateChatThreadRequest>
+for azure_core::http::RequestContent<UpdateChatThreadRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: UpdateChatThreadRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
 /// The JSON object of `value` with the discriminator `property` set to `kind`.
 fn tagged<T: Serialize, E: serde::ser::Error>(
     value: &T,

@@ -274,3 +274,39 @@ pub struct TeamsUserExchangeTokenRequest {
     #[serde(rename = "userId")]
     pub user_id: String,
 }
+#[cfg(feature = "azure_core")]
+impl TryFrom<CommunicationIdentityAccessTokenRequest>
+for azure_core::http::RequestContent<CommunicationIdentityAccessTokenRequest> {
+    type Error = azure_core::Error;
+    fn try_from(
+        value: CommunicationIdentityAccessTokenRequest,
+    ) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<CommunicationIdentityCreateRequest>
+for azure_core::http::RequestContent<CommunicationIdentityCreateRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: CommunicationIdentityCreateRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<TeamsExtensionAssignmentCreateOrUpdateRequest>
+for azure_core::http::RequestContent<TeamsExtensionAssignmentCreateOrUpdateRequest> {
+    type Error = azure_core::Error;
+    fn try_from(
+        value: TeamsExtensionAssignmentCreateOrUpdateRequest,
+    ) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
+#[cfg(feature = "azure_core")]
+impl TryFrom<TeamsUserExchangeTokenRequest>
+for azure_core::http::RequestContent<TeamsUserExchangeTokenRequest> {
+    type Error = azure_core::Error;
+    fn try_from(value: TeamsUserExchangeTokenRequest) -> azure_core::Result<Self> {
+        Ok(azure_core::json::to_json(&value)?.into())
+    }
+}
