@@ -579,7 +579,8 @@ impl ChatThreadClient {
     /// * Each poll costs one request per page of messages in the window, so keep the window
     ///   small on very busy threads.
     /// * Nothing runs in the background: polls happen while the stream is polled, and dropping
-    ///   the stream stops everything.
+    ///   the stream stops everything. The waits between polls use Tokio's timer, so the stream
+    ///   must be polled on a Tokio runtime (as `azure_core`'s default HTTP transport requires).
     ///
     /// Typing notifications and read receipts are not messages and are not reported.
     pub fn watch_messages(&self, options: Option<WatchMessagesOptions>) -> ChatEventStream {

@@ -545,3 +545,37 @@ async fn watch_gives_up_after_the_configured_failures_and_stops_when_dropped() {
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert_eq!(mock.count(), count);
 }
+
+#[tokio::test]
+async fn clients_futures_and_streams_can_move_across_tasks() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(value: T) -> T {
+        value
+    }
+    let mock = Mock::new();
+    mock.handle(|_| (200, Vec::new(), r#"{"value":[]}"#.into()));
+    let chat = client(&mock);
+    let thread = chat.chat_thread_client(THREAD).unwrap();
+    send_sync(&chat);
+    send_sync(&thread);
+    // Every operation's future is Send, so it can be spawned.
+    drop(send(chat.create_chat_thread("t", None)));
+    drop(send(chat.delete_chat_thread(THREAD, None)));
+    drop(send(thread.get_properties(None)));
+    drop(send(thread.update_topic("t", None)));
+    drop(send(thread.update_properties(None)));
+    drop(send(thread.send_message("m", None)));
+    drop(send(thread.get_message("1", None)));
+    drop(send(thread.update_message("1", None)));
+    drop(send(thread.delete_message("1", None)));
+    drop(send(thread.add_participants(Vec::new(), None)));
+    drop(send(thread.remove_participant(&UnknownIdentifier::new("x").into(), None)));
+    drop(send(thread.send_read_receipt("1", None)));
+    drop(send(thread.send_typing_notification(None)));
+    drop(send(chat.list_chat_threads(None).into_pages()));
+    drop(send(thread.list_participants(None)));
+    drop(send(thread.list_read_receipts(None)));
+    drop(send(thread.watch_messages(None)));
+    let listed = tokio::spawn(async move { thread.list_messages(None).try_collect::<Vec<_>>().await }).await.unwrap();
+    assert!(listed.unwrap().is_empty());
+}
