@@ -488,12 +488,7 @@ pub(crate) mod convert {
             .map(|error| {
                 let error = CommunicationError::from(error);
                 let found = error.target.as_deref().and_then(|target| {
-                    let target_id = CommunicationIdentifier::from_raw_id(target);
-                    (0..requested.len()).find(|&i| {
-                        !used[i]
-                            && (requested[i].identifier.raw_id() == target
-                                || requested[i].identifier.raw_id() == target_id.raw_id())
-                    })
+                    (0..requested.len()).find(|&i| !used[i] && requested[i].identifier.raw_id() == target)
                 });
                 let participant = found.map(|i| {
                     used[i] = true;

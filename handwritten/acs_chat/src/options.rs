@@ -182,7 +182,7 @@ pub struct SendTypingNotificationOptions<'a> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct WatchMessagesOptions {
-    /// Time between two polls (1 s by default).
+    /// Time between two polls (1 s by default; must not be zero).
     pub poll_interval: Duration,
     /// How far back, from the newest message seen, each poll looks again for edits and
     /// deletions (2 minutes by default). Edits and deletions of messages created earlier than

@@ -261,6 +261,10 @@ impl WatchState {
 }
 
 pub(crate) fn watch(client: ChatThreadClient, options: WatchMessagesOptions) -> ChatEventStream {
+    if options.poll_interval.is_zero() {
+        let error = acs_common::error::invalid_argument("poll_interval", "must be longer than zero");
+        return ChatEventStream { inner: futures::stream::once(async move { Err(error) }).boxed() };
+    }
     let tracker = Tracker::new(&options, OffsetDateTime::now_utc());
     let span = tracing::info_span!("acs_chat.watch_messages", thread_id = client.thread_id());
     let state = WatchState {

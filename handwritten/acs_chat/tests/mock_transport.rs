@@ -579,3 +579,16 @@ async fn clients_futures_and_streams_can_move_across_tasks() {
     let listed = tokio::spawn(async move { thread.list_messages(None).try_collect::<Vec<_>>().await }).await.unwrap();
     assert!(listed.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_zero_poll_interval_is_refused_before_any_request() {
+    use futures::StreamExt;
+    let mock = Mock::new();
+    let thread = client(&mock).chat_thread_client(THREAD).unwrap();
+    let options = WatchMessagesOptions { poll_interval: Duration::ZERO, ..Default::default() };
+    let mut events = thread.watch_messages(Some(options));
+    let error = events.next().await.unwrap().unwrap_err();
+    assert!(error.to_string().contains("poll_interval"), "{error}");
+    assert!(events.next().await.is_none());
+    assert_eq!(mock.count(), 0);
+}
