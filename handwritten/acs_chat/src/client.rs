@@ -9,7 +9,6 @@ use acs_chat_models as wire;
 use acs_chat_rest::{ChatCreateChatThreadOptions, ChatDeleteChatThreadOptions, ChatListChatThreadsOptions};
 use acs_chat_rest::{ChatRestClient, ChatRestClientOptions};
 use acs_common::error::invalid_argument;
-use acs_common::security::ensure_credential_safe_url;
 use acs_common::{BearerTokenPolicy, CommunicationTokenCredential};
 use azure_core::http::Url;
 use std::fmt;
@@ -60,10 +59,7 @@ pub(crate) fn rest_client(
     options: Option<ChatClientOptions>,
 ) -> azure_core::Result<ChatRestClient> {
     let options = options.unwrap_or_default();
-    let url = Url::parse(endpoint.trim()).map_err(|_| {
-        invalid_argument("endpoint", "is not an absolute URL such as https://<resource>.communication.azure.com")
-    })?;
-    ensure_credential_safe_url(&url).map_err(|error| invalid_argument("endpoint", error))?;
+    let url = acs_common::security::parse_endpoint("endpoint", endpoint)?;
     let api_version = options.api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
     if api_version.trim().is_empty() {
         return Err(invalid_argument("api_version", "must not be empty"));
@@ -83,9 +79,9 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// When `endpoint` is not an absolute URL, is not `https` (plain `http` is allowed for
-    /// loopback hosts only, for the emulator), the api-version is empty, or the user-agent
-    /// application id is invalid.
+    /// When `endpoint` is not an absolute URL of scheme, host and port only, is not `https` (plain
+    /// `http` is allowed for loopback hosts only, for the emulator), the api-version is empty, or
+    /// the user-agent application id is invalid.
     pub fn new(
         endpoint: &str,
         credential: CommunicationTokenCredential,

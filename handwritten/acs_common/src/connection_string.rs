@@ -2,7 +2,6 @@
 
 use crate::error::invalid_argument;
 use crate::hmac::AccessKey;
-use crate::security::is_loopback;
 use azure_core::http::Url;
 use std::fmt;
 use std::str::FromStr;
@@ -85,7 +84,7 @@ impl ConnectionString {
         let access_key = access_key.filter(|k| !k.is_empty()).ok_or_else(|| {
             invalid_argument("connection_string", format!("it has no `accesskey`; {EXPECTED_FORMAT}"))
         })?;
-        let endpoint = parse_endpoint(endpoint)?;
+        let endpoint = crate::security::parse_endpoint("connection_string endpoint", endpoint)?;
         let access_key = AccessKey::new(access_key.to_owned())
             .map_err(|_| invalid_argument("connection_string", "its `accesskey` is not valid base64"))?;
         Ok(Self { endpoint, access_key })
@@ -105,34 +104,6 @@ impl ConnectionString {
     pub fn into_parts(self) -> (Url, AccessKey) {
         (self.endpoint, self.access_key)
     }
-}
-
-fn parse_endpoint(text: &str) -> azure_core::Result<Url> {
-    let problem = |message: &str| invalid_argument("connection_string", format!("its `endpoint` {message}"));
-    let url = Url::parse(text).map_err(|_| problem("is not a valid absolute URL"))?;
-    match url.scheme() {
-        "https" => {}
-        "http" if is_loopback(&url) => {}
-        "http" => {
-            return Err(problem(
-                "uses plain http, which is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https",
-            ))
-        }
-        _ => return Err(problem("must use the https scheme")),
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(problem("has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(problem("must not contain user information"));
-    }
-    if url.path() != "/" {
-        return Err(problem("must not have a path"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(problem("must not have a query or fragment"));
-    }
-    Ok(url)
 }
 
 impl FromStr for ConnectionString {
@@ -192,7 +163,7 @@ mod tests {
             (format!("endpoint=https://a.b/;accesskey={secret}=;accesskey=x"), "more than once"),
             (format!("endpoint=http://a.b/;accesskey={secret}=="), "plain http"),
             (format!("endpoint=ftp://a.b/;accesskey={secret}=="), "https scheme"),
-            (format!("endpoint=a.b;accesskey={secret}=="), "not a valid absolute URL"),
+            (format!("endpoint=a.b;accesskey={secret}=="), "not an absolute URL"),
             (format!("endpoint=https://a.b/path;accesskey={secret}=="), "path"),
             (format!("endpoint=https://a.b/?q=1;accesskey={secret}=="), "query"),
             (format!("endpoint=https://u:p@a.b/;accesskey={secret}=="), "user information"),

@@ -75,9 +75,84 @@ pub fn ensure_credential_safe_url(url: &Url) -> azure_core::Result<()> {
     }
 }
 
+/// Parses the endpoint of a client or connection string: an absolute `https` URL (plain `http` only
+/// for loopback hosts, see [`is_loopback`]) with a host and an optional port, and nothing else — no
+/// user information, path, query or fragment.
+///
+/// `argument` names what is checked in the error, which never repeats the text: it may be a secret
+/// pasted by mistake, such as a whole connection string.
+///
+/// ```
+/// use acs_common::security::parse_endpoint;
+///
+/// let url = parse_endpoint("endpoint", "https://contoso.communication.azure.com")?;
+/// assert_eq!(url.as_str(), "https://contoso.communication.azure.com/");
+/// assert!(parse_endpoint("endpoint", "http://127.0.0.1:8080/").is_ok());
+/// let error = parse_endpoint("endpoint", "http://contoso.communication.azure.com").unwrap_err();
+/// assert!(error.to_string().starts_with("invalid argument `endpoint`: uses plain http"));
+/// # Ok::<(), azure_core::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// An argument error (`ErrorKind::Other`) saying which rule the endpoint breaks.
+pub fn parse_endpoint(argument: &str, text: &str) -> azure_core::Result<Url> {
+    let problem = |message: &str| crate::error::invalid_argument(argument, message);
+    let url = Url::parse(text.trim())
+        .map_err(|_| problem("is not an absolute URL such as https://<resource>.communication.azure.com"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&url) => {}
+        "http" => {
+            return Err(problem(
+                "uses plain http, which is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1]); use https",
+            ))
+        }
+        _ => return Err(problem("must use the https scheme")),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(problem("has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(problem("must not contain user information"));
+    }
+    if url.path() != "/" {
+        return Err(problem("must not have a path (give only scheme, host and port)"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(problem("must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_rules() {
+        for ok in ["https://contoso.communication.azure.com", "https://h:8443/", "http://127.0.0.1:1/", "http://[::1]/"]
+        {
+            assert!(parse_endpoint("endpoint", ok).is_ok(), "{ok}");
+        }
+        let cases = [
+            ("contoso.communication.azure.com", "not an absolute URL"),
+            ("", "not an absolute URL"),
+            ("http://contoso.communication.azure.com", "plain http"),
+            ("ftp://contoso.communication.azure.com", "https scheme"),
+            ("https://u:p@contoso.communication.azure.com", "user information"),
+            ("https://contoso.communication.azure.com/api", "path"),
+            ("https://contoso.communication.azure.com/?x=1", "query"),
+            ("https://contoso.communication.azure.com/#f", "fragment"),
+        ];
+        for (text, expected) in cases {
+            let message = parse_endpoint("endpoint", text).unwrap_err().to_string();
+            assert!(message.starts_with("invalid argument `endpoint`"), "{message}");
+            assert!(message.contains(expected), "{text}: {message}");
+        }
+        let pasted = "endpoint=https://a.b/;accesskey=c2VjcmV0";
+        assert!(!parse_endpoint("endpoint", pasted).unwrap_err().to_string().contains("c2VjcmV0"));
+    }
 
     #[test]
     fn loopback_table() {

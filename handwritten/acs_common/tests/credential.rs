@@ -238,7 +238,12 @@ async fn proactive_refresh_happens_ten_minutes_before_expiry() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(calls.load(Ordering::SeqCst), 0, "refreshed too early");
     assert!(wait_for(&calls, 1, std::time::Duration::from_secs(6)).await);
-    assert_eq!(credential.get_token().await.unwrap().token.secret(), "proactive");
+    // The refresher was called; its token is stored once it returns.
+    let start = std::time::Instant::now();
+    while credential.get_token().await.unwrap().token.secret() != "proactive" {
+        assert!(start.elapsed() < std::time::Duration::from_secs(3), "the refreshed token was never stored");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     // The new token has an hour left: no further refresh.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(calls.load(Ordering::SeqCst), 1);
