@@ -25,3 +25,8 @@ pub use watch::{ChatEventStream, ChatThreadEvent};
 pub use acs_common::{
     CommunicationError, CommunicationIdentifier, CommunicationTokenCredential, CommunicationUserIdentifier, ErrorExt,
 };
+
+/// The repository README's Rust examples, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct RepositoryReadme;
