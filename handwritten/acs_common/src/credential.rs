@@ -199,6 +199,10 @@ impl CommunicationTokenCredential {
 
     /// A refreshing credential.
     ///
+    /// The refresher fetches a new token, typically from your server. It must not call
+    /// `get_token` on the credential it refreshes: that call would wait for the refresh it is part
+    /// of, forever.
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::DataConversion`] when `options.initial_token` is not a JWT with a valid `exp`
