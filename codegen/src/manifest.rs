@@ -97,8 +97,14 @@ impl SpecReader for PinnedReader<'_> {
             return Err(format!("`{path}` is not pinned in specs/specs.yaml (add it with its commit and sha256)"));
         };
         let full = self.root.join(path);
-        let bytes =
-            std::fs::read(&full).map_err(|e| format!("cannot read {}: {e}; {SPECS_ROOT_HINT}", full.display()))?;
+        let bytes = std::fs::read(&full).map_err(|e| {
+            format!(
+                "cannot read {}: {e}; expected a file with sha256 {} (upstream commit {}); {SPECS_ROOT_HINT}",
+                full.display(),
+                pin.sha256,
+                pin.commit
+            )
+        })?;
         let actual = sha256_hex(&bytes);
         if actual != pin.sha256 {
             return Err(format!(

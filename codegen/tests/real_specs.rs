@@ -105,3 +105,16 @@ fn a_spec_version_bump_gives_a_readable_diff() {
     let removed = diff.iter_all_changes().filter(|c| c.tag() == similar::ChangeTag::Delete).count();
     assert!(added.len() > removed, "a version bump that adds features mostly adds lines");
 }
+
+#[test]
+fn a_missing_file_names_it_its_hash_and_how_to_fix_it() {
+    let manifest = manifest();
+    let missing = std::env::temp_dir().join("acs-codegen-no-specs-here");
+    let error = generate(&manifest, |entry| Box::new(PinnedReader::new(&missing, &entry.files)) as Box<dyn SpecReader>)
+        .expect_err("a missing specs root is refused")
+        .to_string();
+    let chat = &manifest.services["chat"];
+    assert!(error.contains(&chat.spec) && error.contains(&chat.files[&chat.spec].sha256), "{error}");
+    assert!(error.contains("--specs-root") && error.contains("AZURE_REST_API_SPECS"), "{error}");
+    assert_eq!(error.lines().count(), 1, "one line: {error}");
+}
