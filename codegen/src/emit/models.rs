@@ -88,7 +88,11 @@ pub fn models_file(service: &Service) -> TokenStream {
             }
         }
     });
-    let uses_serde = service.types.values().any(|t| !matches!(t, TypeDef::Alias(_)));
+    let uses_serde = service.types.values().any(|t| match t {
+        TypeDef::Struct(_) | TypeDef::Union(_) => true,
+        TypeDef::Enum(e) => !e.extensible,
+        TypeDef::Alias(_) => false,
+    });
     let imports = uses_serde.then(|| {
         quote!(
             use serde::{Deserialize, Serialize};
@@ -224,45 +228,7 @@ fn extensible_enum_tokens(e: &EnumDef) -> TokenStream {
             }
         }
 
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::UnknownValue(_) => Self::UnknownValue(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(Self::from(String::deserialize(deserializer)?))
-            }
-        }
+        extensible_enum!(#name);
     }
 }
 

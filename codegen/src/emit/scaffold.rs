@@ -78,6 +78,7 @@ impl Scaffold {
                 _ => "Default::default()".to_string(),
             }).collect::<Vec<_>>(),
             has_examples => has_examples,
+            has_extensible => service.types.values().any(|t| matches!(t, TypeDef::Enum(e) if e.extensible)),
             operation_count => service.groups.iter().map(|g| g.operations.len()).sum::<usize>(),
             model_count => service.types.values().filter(|t| !matches!(t, TypeDef::Alias(_))).count(),
             example => models_example(&entry.models_crate, service),

@@ -128,42 +128,7 @@ impl From<&str> for CommunicationIdentityTokenScope {
         }
     }
 }
-impl From<String> for CommunicationIdentityTokenScope {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for CommunicationIdentityTokenScope {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl AsRef<str> for CommunicationIdentityTokenScope {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::std::fmt::Display for CommunicationIdentityTokenScope {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for CommunicationIdentityTokenScope {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for CommunicationIdentityTokenScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(Self::from(String::deserialize(deserializer)?))
-    }
-}
+extensible_enum!(CommunicationIdentityTokenScope);
 /// A request to create or update a Teams Extension assignment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TeamsExtensionAssignmentCreateOrUpdateRequest {
@@ -226,42 +191,7 @@ impl From<&str> for TeamsExtensionPrincipalType {
         }
     }
 }
-impl From<String> for TeamsExtensionPrincipalType {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::UnknownValue(_) => Self::UnknownValue(value),
-            known => known,
-        }
-    }
-}
-impl ::std::str::FromStr for TeamsExtensionPrincipalType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-impl AsRef<str> for TeamsExtensionPrincipalType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-impl ::std::fmt::Display for TeamsExtensionPrincipalType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl Serialize for TeamsExtensionPrincipalType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> Deserialize<'de> for TeamsExtensionPrincipalType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        Ok(Self::from(String::deserialize(deserializer)?))
-    }
-}
+extensible_enum!(TeamsExtensionPrincipalType);
 /// A request to exchange a Teams user access token.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TeamsUserExchangeTokenRequest {
