@@ -9,8 +9,22 @@ use super::docs::doc_attrs;
 use super::{ident, lit};
 use crate::ir::*;
 
+/// Which crate a type is written in: the paths of times, JSON values and named models differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeScope {
+    /// Inside the models crate (no HTTP dependency).
+    Models,
+    /// Inside the REST crate, which re-exports the models crate as `crate::models`.
+    Rest,
+}
+
 /// The Rust type for `ty` inside the models crate.
 pub fn type_tokens(ty: &TypeRef) -> TokenStream {
+    scoped_type(ty, TypeScope::Models)
+}
+
+/// The Rust type for `ty` as written in `scope`.
+pub fn scoped_type(ty: &TypeRef, scope: TypeScope) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),
         TypeRef::Bool => quote!(bool),
@@ -18,19 +32,24 @@ pub fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::I64 => quote!(i64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::DateTime => quote!(::time::OffsetDateTime),
-        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::DateTime if scope == TypeScope::Models => quote!(::time::OffsetDateTime),
+        TypeRef::DateTime => quote!(azure_core::time::OffsetDateTime),
+        TypeRef::Any if scope == TypeScope::Models => quote!(::serde_json::Value),
+        TypeRef::Any => quote!(azure_core::Value),
         TypeRef::Array(inner) => {
-            let inner = type_tokens(inner);
+            let inner = scoped_type(inner, scope);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = type_tokens(inner);
+            let inner = scoped_type(inner, scope);
             quote!(::std::collections::HashMap<String, #inner>)
         }
         TypeRef::Named(name) => {
             let name = ident(name);
-            quote!(#name)
+            match scope {
+                TypeScope::Models => quote!(#name),
+                TypeScope::Rest => quote!(crate::models::#name),
+            }
         }
     }
 }

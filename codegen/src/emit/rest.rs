@@ -22,28 +22,7 @@ pub struct RestNames<'a> {
 
 /// A model type as seen from the REST crate.
 fn model_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::DateTime => quote!(azure_core::time::OffsetDateTime),
-        TypeRef::Any => quote!(azure_core::Value),
-        TypeRef::Array(inner) => {
-            let inner = model_type(inner);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = model_type(inner);
-            quote!(::std::collections::HashMap<String, #inner>)
-        }
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(crate::models::#name)
-        }
-    }
+    super::models::scoped_type(ty, super::models::TypeScope::Rest)
 }
 
 /// The argument type of a required parameter.
