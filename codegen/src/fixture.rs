@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::emit::{emit_service, GeneratedFile};
+use crate::emit::{emit_service, CrateLinks, Dependency, GeneratedFile};
 use crate::error::{Error, Result};
 use crate::lower::ServiceOptions;
 use crate::manifest::ServiceEntry;
@@ -15,8 +15,9 @@ pub fn dir_reader(dir: PathBuf) -> impl Fn(&str) -> std::result::Result<String, 
     move |path: &str| std::fs::read_to_string(dir.join(path)).map_err(|e| e.to_string())
 }
 
-/// Generates the two crates of the fixture in `dir`, named `{prefix}_models` and `{prefix}_rest`.
-pub fn generate_fixture(dir: &Path, prefix: &str) -> Result<Vec<GeneratedFile>> {
+/// Generates the two crates of the fixture in `dir`, named `{prefix}_models` and `{prefix}_rest`;
+/// their `Cargo.toml` find the runtime crate at `runtime_path` (relative to a generated crate's folder).
+pub fn generate_fixture(dir: &Path, prefix: &str, runtime_path: &str) -> Result<Vec<GeneratedFile>> {
     let root = ["spec.json", "spec.yaml"]
         .into_iter()
         .find(|f| dir.join(f).exists())
@@ -32,16 +33,21 @@ pub fn generate_fixture(dir: &Path, prefix: &str) -> Result<Vec<GeneratedFile>> 
         commit: "0000000000000000000000000000000000000000".to_string(),
         files: Default::default(),
         models_crate: format!("{prefix}_models"),
-        rest_crate: format!("{prefix}_rest"),
-        client: "FixtureClient".to_string(),
+        rest_crate: Some(format!("{prefix}_rest")),
+        client: Some("FixtureClient".to_string()),
+        shared: Vec::new(),
         version: "0.0.0".to_string(),
         repository: "https://example.com/fixture".to_string(),
         keyword: Some("fixture".to_string()),
         options: options.clone(),
     };
     let reader = dir_reader(dir.to_path_buf());
-    let (service, examples, _) = lower_spec(&reader, root, &options, &mut StageTimes::default())?;
+    let (service, examples, _) = lower_spec(&reader, root, &options, &[], &mut StageTimes::default())?;
     let cases = example_cases(&service, &examples)?;
-    let (files, _) = emit_service(prefix, &entry, &service, &cases)?;
+    let links = CrateLinks {
+        runtime: Dependency { name: "acs_rest_core".into(), version: "0.1.0".into(), path: runtime_path.to_string() },
+        shared: Vec::new(),
+    };
+    let (files, _) = emit_service(prefix, &entry, &service, &cases, &links)?;
     Ok(files)
 }

@@ -18,15 +18,15 @@ pub mod manifest;
 pub mod names;
 pub mod upgrade;
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-
-use heck::ToSnakeCase;
 
 pub use emit::{CrateStats, GeneratedFile};
 pub use error::{Error, Result, SourceLoc};
+pub use lower::SharedTypes;
 
-use emit::ExampleCase;
-use ir::Service;
+use emit::{CrateLinks, Dependency, ExampleCase, ExpectedBody};
+use ir::{BodyKind, ResponseBody, Service, StatusMatch};
 use load::{ExampleFile, SpecReader};
 use manifest::{Manifest, ServiceEntry};
 
@@ -52,13 +52,18 @@ pub struct Generated {
     pub stats: Vec<CrateStats>,
     /// Time per stage.
     pub times: StageTimes,
+    /// What the specs contain that was ignored, with where.
+    pub warnings: Vec<ir::Warning>,
+    /// The lowered services, by manifest key (for the API-change report).
+    pub services: BTreeMap<String, Service>,
 }
 
-/// Runs load, upgrade and lower for one spec.
+/// Runs load, upgrade and lower for one spec, re-using the types of `shared` crates.
 pub fn lower_spec(
     reader: &dyn SpecReader,
     root: &str,
     options: &lower::ServiceOptions,
+    shared: &[SharedTypes],
     times: &mut StageTimes,
 ) -> Result<(Service, Vec<ExampleFile>, openapiv3::OpenAPI)> {
     let start = Instant::now();
@@ -68,26 +73,62 @@ pub fn lower_spec(
     let openapi = upgrade::upgrade(&loaded)?;
     times.upgrade += start.elapsed();
     let start = Instant::now();
-    let service = lower::lower(&openapi, &loaded.root, &loaded.schema_sources, options)?;
+    let service = lower::lower(&openapi, &loaded.root, &loaded.schema_sources, options, shared)?;
     times.lower += start.elapsed();
     Ok((service, loaded.examples, openapi))
+}
+
+/// Where generated crates find the runtime crate: its folder relative to a generated crate's folder,
+/// or absolute. `None`: the repository layout (`../../` + the manifest's runtime path).
+#[derive(Clone, Debug, Default)]
+pub struct GenerateOptions {
+    /// The runtime crate's folder as generated crates' `Cargo.toml` refer to it.
+    pub runtime_path: Option<String>,
 }
 
 /// Generates every service of `manifest`, reading specs through `reader_for(service entry)`.
 pub fn generate<'m>(
     manifest: &'m Manifest,
     reader_for: impl Fn(&'m ServiceEntry) -> Box<dyn SpecReader + 'm>,
+    options: &GenerateOptions,
 ) -> Result<Generated> {
     let mut generated = Generated::default();
-    for (key, entry) in &manifest.services {
+    let mut lowered: BTreeMap<&str, SharedTypes> = BTreeMap::new();
+    let runtime = Dependency {
+        name: manifest.runtime.name.clone(),
+        version: manifest.runtime.version.clone(),
+        path: options.runtime_path.clone().unwrap_or_else(|| format!("../../{}", manifest.runtime.path)),
+    };
+    for key in manifest.order("specs/specs.yaml")? {
+        let entry = &manifest.services[key];
         let reader = reader_for(entry);
-        let (service, examples, _) = lower_spec(reader.as_ref(), &entry.spec, &entry.options, &mut generated.times)?;
+        let shared: Vec<SharedTypes> = entry.shared.iter().filter_map(|k| lowered.get(k.as_str()).cloned()).collect();
+        let (service, examples, _) =
+            lower_spec(reader.as_ref(), &entry.spec, &entry.options, &shared, &mut generated.times)?;
         let start = Instant::now();
         let cases = example_cases(&service, &examples)?;
-        let (files, stats) = emit::emit_service(key, entry, &service, &cases)?;
+        let links = CrateLinks {
+            runtime: runtime.clone(),
+            shared: entry
+                .shared
+                .iter()
+                .map(|k| {
+                    let dependency = &manifest.services[k.as_str()];
+                    Dependency {
+                        name: dependency.models_crate.clone(),
+                        version: dependency.version.clone(),
+                        path: format!("../{}", dependency.models_crate),
+                    }
+                })
+                .collect(),
+        };
+        let (files, stats) = emit::emit_service(key, entry, &service, &cases, &links)?;
         generated.times.emit += start.elapsed();
         generated.files.extend(files);
         generated.stats.extend(stats);
+        generated.warnings.extend(service.warnings.iter().cloned());
+        generated.services.insert(key.to_string(), service.clone());
+        lowered.insert(key, SharedTypes { krate: entry.models_crate.clone(), types: service.types });
     }
     generated.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(generated)
@@ -106,13 +147,17 @@ pub fn example_cases(service: &Service, examples: &[ExampleFile]) -> Result<Vec<
             .find(|o| o.operation_id == example.operation_id)
             .ok_or_else(|| Error::at(&loc, format!("example of unknown operation `{}`", example.operation_id)))?;
         let stem = example.file.rsplit('/').next().unwrap_or(&example.file).trim_end_matches(".json");
-        let mut test_name = stem.to_snake_case();
+        let mut test_name = crate::names::value_name(stem);
+        if test_name.starts_with("r#") || test_name.ends_with('_') {
+            test_name = format!("example_{}", crate::names::bare(&test_name).trim_end_matches('_'));
+        }
         while !names.insert(test_name.clone()) {
             test_name.push_str("_again");
         }
         let request = operation.body.as_ref().and_then(|body| {
+            let BodyKind::Json(ty) = &body.kind else { return None };
             let present = example.content.get("parameters").and_then(|p| p.get(&body.wire_name)).is_some();
-            (present || body.required).then(|| (body.wire_name.clone(), body.ty.clone()))
+            (present || body.required).then(|| (body.wire_name.clone(), ty.clone()))
         });
         let responses = example
             .content
@@ -124,17 +169,29 @@ pub fn example_cases(service: &Service, examples: &[ExampleFile]) -> Result<Vec<
             let numeric: u16 = code
                 .parse()
                 .map_err(|_| Error::at(&loc.join("responses").join(code), "status codes must be numbers"))?;
-            let model = if operation.success_codes.contains(&numeric) {
-                operation.response.clone()
-            } else if (200..300).contains(&numeric) {
-                return Err(Error::at(
-                    &loc.join("responses").join(code),
-                    format!("`{}` declares no {code} response", operation.operation_id),
-                ));
-            } else {
-                operation.error.clone()
+            let declared = operation
+                .responses
+                .iter()
+                .find(|r| r.status == StatusMatch::Code(numeric))
+                .or_else(|| operation.responses.iter().find(|r| r.status == StatusMatch::Class(numeric / 100)));
+            let expected = match declared {
+                Some(response) => match &response.body {
+                    ResponseBody::Json(ty) => ExpectedBody::Json(ty.clone()),
+                    ResponseBody::None => ExpectedBody::None,
+                    ResponseBody::Binary | ResponseBody::Text => ExpectedBody::Opaque,
+                },
+                None if (200..300).contains(&numeric) => {
+                    return Err(Error::at(
+                        &loc.join("responses").join(code),
+                        format!("`{}` declares no {code} response", operation.operation_id),
+                    ));
+                }
+                None => match &operation.error {
+                    Some(ty) => ExpectedBody::Json(ty.clone()),
+                    None => ExpectedBody::Opaque,
+                },
             };
-            checks.push((code.clone(), model));
+            checks.push((code.clone(), expected));
         }
         cases.push(ExampleCase { file: example.file.clone(), test_name, request, responses: checks });
     }

@@ -16,8 +16,22 @@ use crate::lower::ServiceOptions;
 pub struct Manifest {
     /// The upstream repository the paths are in (`Azure/azure-rest-api-specs`).
     pub upstream: String,
-    /// Services by key (`chat`, `identity`), generated in key order.
+    /// The runtime crate the generated crates depend on.
+    pub runtime: RuntimeEntry,
+    /// Services by key (`chat`, `identity`), generated in key order (after the services they share).
     pub services: BTreeMap<String, ServiceEntry>,
+}
+
+/// The runtime crate (`acs_rest_core`): its name, version, and folder in the repository.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuntimeEntry {
+    /// The crate's name.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// Its folder, relative to the repository root.
+    pub path: String,
 }
 
 /// One service: its root spec, the files it reads, and the crates to emit.
@@ -32,10 +46,16 @@ pub struct ServiceEntry {
     pub files: BTreeMap<String, FilePin>,
     /// The models crate to emit.
     pub models_crate: String,
-    /// The REST crate to emit.
-    pub rest_crate: String,
+    /// The REST crate to emit (none for a models-only service).
+    #[serde(default)]
+    pub rest_crate: Option<String>,
     /// The REST crate's client type.
-    pub client: String,
+    #[serde(default)]
+    pub client: Option<String>,
+    /// Services whose models crates this one reuses instead of copying their types (see
+    /// `lower::shared`).
+    #[serde(default)]
+    pub shared: Vec<String>,
     /// The version of both crates.
     pub version: String,
     /// The repository URL put in the crates' metadata.
@@ -61,11 +81,48 @@ pub struct FilePin {
 impl Manifest {
     /// Parses the manifest's text (`path` is for error messages).
     pub fn parse(text: &str, path: &str) -> Result<Self> {
-        serde_yaml::from_str(text).map_err(|e| {
+        let manifest: Manifest = serde_yaml::from_str(text).map_err(|e| {
             let place =
                 e.location().map(|l| format!(" at line {} column {}", l.line(), l.column())).unwrap_or_default();
             Error::at(&SourceLoc::new(path, ""), format!("invalid manifest{place}: {e}"))
-        })
+        })?;
+        manifest.order(path)?;
+        Ok(manifest)
+    }
+
+    /// The service keys in generation order: each after the services it shares.
+    pub fn order(&self, path: &str) -> Result<Vec<&str>> {
+        let loc = SourceLoc::new(path, "/services");
+        let mut order: Vec<&str> = Vec::new();
+        let mut visiting: Vec<&str> = Vec::new();
+        fn visit<'m>(
+            key: &'m str,
+            manifest: &'m Manifest,
+            order: &mut Vec<&'m str>,
+            visiting: &mut Vec<&'m str>,
+            loc: &SourceLoc,
+        ) -> Result<()> {
+            if order.contains(&key) {
+                return Ok(());
+            }
+            if visiting.contains(&key) {
+                return Err(Error::at(loc, format!("services share each other in a cycle through `{key}`")));
+            }
+            let entry = manifest.services.get(key).ok_or_else(|| {
+                Error::at(loc, format!("`shared` names `{key}`, which is not a service of the manifest"))
+            })?;
+            visiting.push(key);
+            for dependency in &entry.shared {
+                visit(dependency, manifest, order, visiting, loc)?;
+            }
+            visiting.pop();
+            order.push(key);
+            Ok(())
+        }
+        for key in self.services.keys() {
+            visit(key, self, &mut order, &mut visiting, &loc)?;
+        }
+        Ok(order)
     }
 }
 

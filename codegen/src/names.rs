@@ -9,8 +9,71 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// A type or variant name: `UpperCamelCase`, never starting with a digit.
+/// Names a generated type must not take: the type-namespace names of the prelude and keywords that
+/// are capitalized. A schema with one of them gets the suffix `Model`.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "Vec",
+    "String",
+    "Box",
+    "ToString",
+    "ToOwned",
+    "Clone",
+    "Copy",
+    "Default",
+    "Drop",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+];
+
+/// A type name: `UpperCamelCase`, never starting with a digit, never a prelude or keyword name.
 pub fn type_name(name: &str) -> String {
+    let name = camel(name);
+    if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+        format!("{name}Model")
+    } else {
+        name
+    }
+}
+
+/// An enum variant name: `UpperCamelCase`, never starting with a digit, never `Self`.
+pub fn variant_name(name: &str) -> String {
+    let name = camel(name);
+    if name == "Self" {
+        "SelfValue".to_string()
+    } else {
+        name
+    }
+}
+
+fn camel(name: &str) -> String {
     let camel = name.to_upper_camel_case();
     match camel.chars().next() {
         Some(c) if c.is_ascii_digit() => format!("V{camel}"),
@@ -48,6 +111,9 @@ mod tests {
         assert_eq!(type_name("chat.join.limited"), "ChatJoinLimited");
         assert_eq!(type_name("threadCreationDate"), "ThreadCreationDate");
         assert_eq!(type_name("2xx"), "V2xx");
+        assert_eq!(type_name("Option"), "OptionModel");
+        assert_eq!(type_name("Self"), "SelfModel");
+        assert_eq!(variant_name("Self"), "SelfValue");
         assert_eq!(value_name("type"), "r#type");
         assert_eq!(value_name("self"), "self_");
         assert_eq!(value_name("createdByCommunicationIdentifier"), "created_by_communication_identifier");

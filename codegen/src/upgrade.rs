@@ -8,7 +8,7 @@
 //! documents pass through unchanged. Each part is parsed on its own so that a problem is reported at
 //! its place in the original spec file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, PathItem, Paths, ReferenceOr, Schema};
@@ -49,36 +49,76 @@ impl<'a> Swagger2<'a> {
         self.doc.get("definitions").and_then(Value::as_object).into_iter().flatten()
     }
 
+    /// For each definition with a `discriminator`, the tag → schema mapping of every definition
+    /// that extends it (directly or through other `allOf` parents). Linear in the number of
+    /// definitions times their discriminated ancestors, whatever the depth of the chains.
     fn discriminator_mappings(&self) -> BTreeMap<String, Map<String, Value>> {
-        let parents = |value: &Value| -> Vec<String> {
+        let parents = |value: &'a Value| -> Vec<&'a str> {
             value
                 .get("allOf")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .filter_map(|part| part.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX_V2).map(str::to_string))
+                .filter_map(|part| part.get("$ref")?.as_str()?.strip_prefix(SCHEMA_PREFIX_V2))
                 .collect()
         };
-        let definitions: BTreeMap<&String, &Value> = self.definitions().collect();
+        let definitions: HashMap<&'a str, &'a Value> = self.definitions().map(|(k, v)| (k.as_str(), v)).collect();
+        let discriminated: HashSet<&str> =
+            definitions.iter().filter(|(_, v)| v.get("discriminator").is_some()).map(|(k, _)| *k).collect();
         let mut mappings: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-        for (name, value) in self.definitions() {
-            // Walk up the allOf chain to every ancestor that declares a discriminator.
-            let mut stack = parents(value);
-            let mut seen = Vec::new();
-            while let Some(parent) = stack.pop() {
-                if seen.contains(&parent) {
+        if discriminated.is_empty() {
+            return mappings;
+        }
+        // The discriminated ancestors of each definition, computed bottom-up without recursion.
+        let mut ancestors: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+        for start in definitions.keys() {
+            let mut stack = vec![(*start, false)];
+            let mut visiting: HashSet<&str> = HashSet::new();
+            while let Some((name, expanded)) = stack.pop() {
+                if ancestors.contains_key(name) {
                     continue;
                 }
-                seen.push(parent.clone());
-                let Some(parent_value) = definitions.get(&parent) else { continue };
-                if parent_value.get("discriminator").is_some() {
-                    let tag = value.get("x-ms-discriminator-value").and_then(Value::as_str).unwrap_or(name);
-                    mappings
-                        .entry(parent.clone())
-                        .or_default()
-                        .insert(tag.to_string(), Value::String(format!("{SCHEMA_PREFIX_V3}{name}")));
+                let own_parents: Vec<&str> = definitions
+                    .get(name)
+                    .map(|v| parents(v))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|p| definitions.contains_key(p))
+                    .collect();
+                if expanded {
+                    let mut found: Vec<&str> = Vec::new();
+                    for parent in own_parents {
+                        if discriminated.contains(parent) && !found.contains(&parent) {
+                            found.push(parent);
+                        }
+                        for ancestor in ancestors.get(parent).into_iter().flatten() {
+                            if !found.contains(ancestor) {
+                                found.push(ancestor);
+                            }
+                        }
+                    }
+                    ancestors.insert(name, found);
+                    continue;
                 }
-                stack.extend(parents(parent_value));
+                if !visiting.insert(name) {
+                    ancestors.insert(name, Vec::new()); // an allOf cycle: lowering reports it
+                    continue;
+                }
+                stack.push((name, true));
+                for parent in own_parents {
+                    if !ancestors.contains_key(parent) && !visiting.contains(parent) {
+                        stack.push((parent, false));
+                    }
+                }
+            }
+        }
+        for (name, value) in self.definitions() {
+            for ancestor in ancestors.get(name.as_str()).into_iter().flatten() {
+                let tag = value.get("x-ms-discriminator-value").and_then(Value::as_str).unwrap_or(name);
+                mappings
+                    .entry(ancestor.to_string())
+                    .or_default()
+                    .insert(tag.to_string(), Value::String(format!("{SCHEMA_PREFIX_V3}{name}")));
             }
         }
         mappings
@@ -94,8 +134,14 @@ impl<'a> Swagger2<'a> {
         out.insert("info".into(), self.doc.get("info").cloned().unwrap_or_else(|| json!({"title": "", "version": ""})));
         out.insert("servers".into(), self.servers()?);
         let mut paths = Map::new();
-        for (path, item) in self.doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-            paths.insert(path.clone(), self.path_item(item, &self.root().join("paths").join(path))?);
+        for section in ["paths", "x-ms-paths"] {
+            for (path, item) in self.doc.get(section).and_then(Value::as_object).into_iter().flatten() {
+                let loc = self.root().join(section).join(path);
+                if paths.contains_key(path) {
+                    return Err(Error::at(&loc, format!("the path `{path}` is declared twice")));
+                }
+                paths.insert(path.clone(), self.path_item(item, &loc)?);
+            }
         }
         out.insert("paths".into(), Value::Object(paths));
         let mut schemas = Map::new();
@@ -217,6 +263,10 @@ impl<'a> Swagger2<'a> {
                 out.insert(key.into(), value.clone());
             }
         }
+        let declared_consumes = operation.get("consumes").or_else(|| self.doc.get("consumes"));
+        if let Some(declared) = declared_consumes {
+            out.insert("x-acs-consumes".into(), declared.clone());
+        }
         let mut parameters = Vec::new();
         for (i, parameter) in map.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let loc = loc.join("parameters").join(i.to_string());
@@ -310,13 +360,18 @@ impl<'a> Swagger2<'a> {
                     out.insert("explode".into(), json!(false));
                 }
             }
+            Some(format @ ("ssv" | "tsv" | "pipes")) => {
+                out.insert("explode".into(), json!(false));
+                out.insert("x-acs-collection-format".into(), json!(format));
+            }
             Some("multi") => {
                 out.insert("explode".into(), json!(true));
+                out.insert("x-acs-collection-format".into(), json!("multi"));
             }
             Some(other) => {
                 return Err(Error::at(
                     &loc.join("collectionFormat"),
-                    format!("unsupported construct: collectionFormat `{other}`"),
+                    format!("unknown collectionFormat `{other}` (expected csv, ssv, tsv, pipes or multi)"),
                 ));
             }
         }

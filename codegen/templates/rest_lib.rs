@@ -3,9 +3,11 @@
 
 //! A low-level client for the {{ title }} REST API, api-version `{{ api_version }}`.
 //!
-//! Generated from Microsoft's spec `{{ spec }}`: [`{{ client }}`] has one async method per
-//! operation, grouped as the spec groups them, each with an options struct for its optional
-//! parameters. Authentication is supplied by the caller as an `azure_core` policy.
+//! Generated from Microsoft's spec `{{ spec }}`: [`{{ client }}`] has one method per operation,
+//! grouped as the spec groups them, each with an options struct for its optional parameters. Lists
+//! return `azure_core` pagers, long-running operations pollers. Sending, retries, limits and errors
+//! follow the rules of `{{ runtime.name }}`. Authentication is supplied by the caller as an
+//! `azure_core` policy.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -14,7 +16,7 @@
 //! use {{ rest_crate }}::{{ client }};
 //!
 //! # fn demo(auth_policy: Arc<dyn Policy>) -> azure_core::Result<()> {
-//! let client = {{ client }}::new("https://contoso.communication.azure.com/", {% for arg in example_args %}{{ arg }}, {% endfor %}auth_policy, None)?;
+//! let client = {{ client }}::new({% for arg in example_args %}{{ arg }}, {% endfor %}auth_policy, None)?;
 //! assert_eq!(client.api_version(), {{ rest_crate }}::DEFAULT_API_VERSION);
 //! # Ok(())
 //! # }
@@ -23,26 +25,11 @@
 
 #[rustfmt::skip]
 mod client;
-{% for module in modules %}#[rustfmt::skip]
+{% if has_headers %}#[rustfmt::skip]
+mod headers;
+{% endif %}{% for module in modules %}#[rustfmt::skip]
 mod {{ module }};
-{% endfor %}#[rustfmt::skip]
-mod support;
-
+{% endfor %}
 {% for module in reexports %}pub use {{ module }}::*;
 {% endfor %}
 pub use {{ models_crate }} as models;
-
-/// One page of a list operation: the page model as the service sent it.
-///
-/// Lists return an `azure_core` [`Pager`](azure_core::http::Pager) of these; iterate it for the
-/// items, or call `into_pages()` for whole pages.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Paged<M>(pub M);
-
-impl<M> Paged<M> {
-    /// The page model.
-    pub fn into_inner(self) -> M {
-        self.0
-    }
-}

@@ -149,7 +149,8 @@ async fn errors_keep_the_service_error_body() {
         error.to_string(),
         "ChatThread_GetChatThreadProperties failed: the service answered 403 Forbidden (Forbidden): Not a participant."
     );
-    let body = acs_chat_rest::communication_error_response(&error).expect("the error body is readable");
+    let body = acs_rest_core::ErrorExt::error_model::<acs_chat_models::CommunicationErrorResponse>(&error)
+        .expect("the error body is readable");
     assert_eq!(body.error.code, "Forbidden");
     assert_eq!(body.error.target.as_deref(), Some("thread"));
 }
@@ -195,9 +196,9 @@ async fn whole_pages_are_available() {
         (200, r#"{"value":[]}"#),
     ]);
     let mut pages = client(&mock, None).chat().list_chat_threads(None).unwrap().into_pages();
-    let first = pages.try_next().await.unwrap().unwrap().into_model().unwrap().into_inner();
+    let first = pages.try_next().await.unwrap().unwrap().into_model().unwrap();
     assert_eq!(first.value[0].topic, "x");
-    let second = pages.try_next().await.unwrap().unwrap().into_model().unwrap().into_inner();
+    let second = pages.try_next().await.unwrap().unwrap().into_model().unwrap();
     assert!(second.value.is_empty() && second.next_link.is_none());
     assert!(pages.try_next().await.unwrap().is_none());
     assert!(mock.seen()[1].url.starts_with("https://contoso.communication.azure.com/chat/threads?page=2&api-version="));
@@ -257,7 +258,8 @@ async fn optional_bodies_are_left_out() {
     assert_eq!(created.identity.id, "8:acs:x");
     let seen = &mock.seen()[0];
     assert!(seen.body.is_empty());
-    assert_eq!(seen.header("content-type"), None);
+    // As the official SDKs do, a bodiless POST of an operation that consumes JSON says so.
+    assert_eq!(seen.header("content-type"), Some("application/json"));
     assert_eq!(seen.url, "https://contoso.communication.azure.com/identities?api-version=2026-09-23");
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use acs_codegen::fixture::dir_reader;
 use acs_codegen::load::SpecReader;
 use acs_codegen::manifest::{Manifest, PinnedReader, ServiceEntry};
-use acs_codegen::{generate, lower_spec, StageTimes};
+use acs_codegen::{generate, lower_spec, GenerateOptions, StageTimes};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("codegen is in the repository").to_path_buf()
@@ -31,7 +31,7 @@ fn upgraded_documents_are_stable() {
     let manifest = manifest();
     for (key, entry) in &manifest.services {
         let reader = reader_for(entry);
-        let (_, _, openapi) = lower_spec(reader.as_ref(), &entry.spec, &entry.options, &mut StageTimes::default())
+        let (_, _, openapi) = lower_spec(reader.as_ref(), &entry.spec, &entry.options, &[], &mut StageTimes::default())
             .unwrap_or_else(|e| panic!("{key}: {e}"));
         insta::assert_json_snapshot!(format!("upgraded_{key}"), openapi);
     }
@@ -40,8 +40,8 @@ fn upgraded_documents_are_stable() {
 #[test]
 fn generation_is_deterministic_and_matches_generated_folder() {
     let manifest = manifest();
-    let first = generate(&manifest, reader_for).expect("generation succeeds");
-    let second = generate(&manifest, reader_for).expect("generation succeeds");
+    let first = generate(&manifest, reader_for, &GenerateOptions::default()).expect("generation succeeds");
+    let second = generate(&manifest, reader_for, &GenerateOptions::default()).expect("generation succeeds");
     assert_eq!(first.files, second.files, "two runs differ");
     let mut stale = Vec::new();
     for file in &first.files {
@@ -71,7 +71,8 @@ fn a_hash_mismatch_names_the_file_and_how_to_fix_it() {
     let entry = manifest.services.get_mut("chat").expect("chat service");
     let spec = entry.spec.clone();
     entry.files.get_mut(&spec).expect("root is pinned").sha256 = "0".repeat(64);
-    let error = generate(&manifest, reader_for).expect_err("a wrong hash is refused").to_string();
+    let error =
+        generate(&manifest, reader_for, &GenerateOptions::default()).expect_err("a wrong hash is refused").to_string();
     assert!(error.contains("sha256 mismatch") && error.contains("communicationserviceschat.json"), "{error}");
     assert!(error.contains(&"0".repeat(64)) && error.contains("--specs-root"), "{error}");
     assert_eq!(error.lines().count(), 1, "one line: {error}");
@@ -84,7 +85,7 @@ fn a_spec_version_bump_gives_a_readable_diff() {
         let root =
             format!("specification/communication/data-plane/Chat/stable/{version}/communicationserviceschat.json");
         let reader = dir_reader(specs_root());
-        let (service, _, _) = lower_spec(&reader, &root, &Default::default(), &mut StageTimes::default())
+        let (service, _, _) = lower_spec(&reader, &root, &Default::default(), &[], &mut StageTimes::default())
             .unwrap_or_else(|e| panic!("chat {version}: {e}"));
         let tokens = acs_codegen::emit::models::models_file(&service);
         acs_codegen::emit::format_file("", tokens, "models").expect("formats")
@@ -110,11 +111,16 @@ fn a_spec_version_bump_gives_a_readable_diff() {
 fn a_missing_file_names_it_its_hash_and_how_to_fix_it() {
     let manifest = manifest();
     let missing = std::env::temp_dir().join("acs-codegen-no-specs-here");
-    let error = generate(&manifest, |entry| Box::new(PinnedReader::new(&missing, &entry.files)) as Box<dyn SpecReader>)
-        .expect_err("a missing specs root is refused")
-        .to_string();
-    let chat = &manifest.services["chat"];
-    assert!(error.contains(&chat.spec) && error.contains(&chat.files[&chat.spec].sha256), "{error}");
+    let error = generate(
+        &manifest,
+        |entry| Box::new(PinnedReader::new(&missing, &entry.files)) as Box<dyn SpecReader>,
+        &GenerateOptions::default(),
+    )
+    .expect_err("a missing specs root is refused")
+    .to_string();
+    // Services are generated in dependency order: the shared Common types come first.
+    let first = &manifest.services["common"];
+    assert!(error.contains(&first.spec) && error.contains(&first.files[&first.spec].sha256), "{error}");
     assert!(error.contains("--specs-root") && error.contains("AZURE_REST_API_SPECS"), "{error}");
     assert_eq!(error.lines().count(), 1, "one line: {error}");
 }

@@ -96,7 +96,7 @@ impl AppState {
             pad: String::new(),
         };
         let token = self.signer.issue(claims.clone());
-        Ok(CommunicationIdentityAccessToken { token, expires_on: claims.expires_on() })
+        Ok(model!(CommunicationIdentityAccessToken { token: token, expires_on: claims.expires_on() }))
     }
 }
 
@@ -507,7 +507,7 @@ fn chat(state: &AppState, op: Op, incoming: &Incoming, caller: &str) -> Result<R
             let after = incoming.query("syncState").map(Cursor::parse_threads).transpose()?;
             let page = state.store().list_threads(caller, size, start, after);
             let link = next_link(incoming, scheme, page.next);
-            Ok(json_response(StatusCode::OK, &ChatThreadsItemCollection { value: page.items, next_link: link }))
+            Ok(json_response(StatusCode::OK, &model!(ChatThreadsItemCollection { value: page.items, next_link: link })))
         }
         Op::GetThread(id) => {
             validate_thread_id(&id)?;
@@ -530,7 +530,10 @@ fn chat(state: &AppState, op: Op, incoming: &Incoming, caller: &str) -> Result<R
             let request: SendChatMessageRequest = parse_json(&incoming.body)?;
             let message_id = state.store().send_message(&id, caller, request)?;
             let location = format!("{base}/chat/threads/{}/messages/{message_id}", encode_segment(&id));
-            Ok(with_location(json_response(StatusCode::CREATED, &SendChatMessageResult { id: message_id }), location))
+            Ok(with_location(
+                json_response(StatusCode::CREATED, &model!(SendChatMessageResult { id: message_id })),
+                location,
+            ))
         }
         Op::ListMessages(id) => {
             validate_thread_id(&id)?;
@@ -539,7 +542,7 @@ fn chat(state: &AppState, op: Op, incoming: &Incoming, caller: &str) -> Result<R
             let before = incoming.query("syncState").map(Cursor::parse_messages).transpose()?;
             let page = state.store().list_messages(&id, caller, size, start, before)?;
             let link = next_link(incoming, scheme, page.next);
-            Ok(json_response(StatusCode::OK, &ChatMessagesCollection { value: page.items, next_link: link }))
+            Ok(json_response(StatusCode::OK, &model!(ChatMessagesCollection { value: page.items, next_link: link })))
         }
         Op::GetMessage(id, message_id) => {
             validate_thread_id(&id)?;
@@ -565,7 +568,10 @@ fn chat(state: &AppState, op: Op, incoming: &Incoming, caller: &str) -> Result<R
             let (size, skip) = (page_size(incoming)?, skip(incoming)?);
             let page = state.store().list_participants(&id, caller, size, skip)?;
             let link = next_link(incoming, scheme, page.next);
-            Ok(json_response(StatusCode::OK, &ChatParticipantsCollection { value: page.items, next_link: link }))
+            Ok(json_response(
+                StatusCode::OK,
+                &model!(ChatParticipantsCollection { value: page.items, next_link: link }),
+            ))
         }
         Op::AddParticipants(id) => {
             validate_thread_id(&id)?;
@@ -590,7 +596,10 @@ fn chat(state: &AppState, op: Op, incoming: &Incoming, caller: &str) -> Result<R
             let (size, skip) = (page_size(incoming)?, skip(incoming)?);
             let page = state.store().list_read_receipts(&id, caller, size, skip)?;
             let link = next_link(incoming, scheme, page.next);
-            Ok(json_response(StatusCode::OK, &ChatMessageReadReceiptsCollection { value: page.items, next_link: link }))
+            Ok(json_response(
+                StatusCode::OK,
+                &model!(ChatMessageReadReceiptsCollection { value: page.items, next_link: link }),
+            ))
         }
         Op::Typing(id) => {
             validate_thread_id(&id)?;
@@ -669,8 +678,10 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
                 Some(list) => Some(state.mint_token(&mut store, &id, &list, expires_on)?),
                 None => None,
             };
-            let result =
-                CommunicationIdentityAccessTokenResult { identity: CommunicationIdentity { id }, access_token };
+            let result = model!(CommunicationIdentityAccessTokenResult {
+                identity: model!(CommunicationIdentity { id: id }),
+                access_token: access_token
+            });
             Ok(json_response(StatusCode::CREATED, &result))
         }
         Op::DeleteIdentity(id) => {
@@ -722,10 +733,10 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
             let user = field("userId").unwrap_or(PLACEHOLDER_TEAMS_USER);
             let raw_id = format!("8:acs:{}_{tenant}_{user}", state.store().resource_id());
             let token = teams_token(state, &raw_id)?;
-            let result = CommunicationIdentityAccessTokenResult {
-                identity: CommunicationIdentity { id: raw_id },
-                access_token: Some(token),
-            };
+            let result = model!(CommunicationIdentityAccessTokenResult {
+                identity: model!(CommunicationIdentity { id: raw_id }),
+                access_token: Some(token)
+            });
             Ok(json_response(StatusCode::OK, &result))
         }
         Op::GetAssignment(tenant, object) => {
@@ -737,12 +748,12 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
         }
         Op::PutAssignment(tenant, object) => {
             let request: TeamsExtensionAssignmentCreateOrUpdateRequest = parse_json(&incoming.body)?;
-            let response = TeamsExtensionAssignmentResponse {
+            let response = model!(TeamsExtensionAssignmentResponse {
                 object_id: object.clone(),
                 tenant_id: tenant.clone(),
                 principal_type: request.principal_type,
-                client_ids: request.client_ids,
-            };
+                client_ids: request.client_ids
+            });
             let body = serde_json::to_value(&response).unwrap_or_default();
             let existed = state.store().assignments.insert((tenant, object), body.clone()).is_some();
             Ok(json_response(if existed { StatusCode::OK } else { StatusCode::CREATED }, &body))

@@ -28,6 +28,15 @@
 //! serves until Ctrl-C; `--tls` serves HTTPS with a certificate made at start-up and writes the
 //! CA certificate to trust. See `--help`.
 
+/// Builds a `#[non_exhaustive]` model of a generated crate: its `Default`, then the given fields.
+macro_rules! model {
+    ($ty:path { $($field:ident : $value:expr),* $(,)? }) => {{
+        let mut model = <$ty>::default();
+        $( model.$field = $value; )*
+        model
+    }};
+}
+
 mod auth;
 mod error;
 mod faults;

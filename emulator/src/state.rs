@@ -120,9 +120,9 @@ fn validate_retention(policy: &Option<ChatRetentionPolicy>) -> Result<(), ApiErr
                 ))
             }
         }
-        Some(ChatRetentionPolicy::UnknownKind(value)) => Err(ApiError::invalid_field(
+        Some(other) => Err(ApiError::invalid_field(
             "retentionPolicy.kind",
-            format!("Unknown retention policy kind {}.", value.get("kind").unwrap_or(&serde_json::Value::Null)),
+            format!("Unknown retention policy kind {}.", other.kind()),
         )),
     }
 }
@@ -206,7 +206,7 @@ impl ThreadRecord {
     }
 
     fn system_message(&mut self, now: OffsetDateTime, kind: ChatMessageType, content: ChatMessageContent) {
-        let message = ChatMessage {
+        let message = model!(ChatMessage {
             id: String::new(),
             r#type: kind,
             sequence_id: String::new(),
@@ -217,8 +217,8 @@ impl ThreadRecord {
             sender_communication_identifier: None,
             deleted_on: None,
             edited_on: None,
-            metadata: None,
-        };
+            metadata: None
+        });
         self.push_message(now, None, message);
     }
 
@@ -463,15 +463,15 @@ impl Store {
         let now = now();
         self.thread_counter += 1;
         let id = format!("19:{}@thread.v2", uuid::Uuid::new_v4().simple());
-        let properties = ChatThreadProperties {
+        let properties = model!(ChatThreadProperties {
             id: id.clone(),
             topic: request.topic.clone(),
             created_on: now,
             created_by_communication_identifier: identifier_model(caller),
             deleted_on: None,
             metadata: request.metadata,
-            retention_policy: request.retention_policy,
-        };
+            retention_policy: request.retention_policy
+        });
         let mut thread = ThreadRecord {
             order: self.thread_counter,
             properties: properties.clone(),
@@ -486,26 +486,21 @@ impl Store {
         thread.system_message(
             now,
             ChatMessageType::ParticipantAdded,
-            ChatMessageContent {
+            model!(ChatMessageContent {
                 participants: Some(valid.into_iter().map(|p| p.participant).collect()),
-                initiator_communication_identifier: initiator.clone(),
-                ..Default::default()
-            },
+                initiator_communication_identifier: initiator.clone()
+            }),
         );
         thread.system_message(
             now,
             ChatMessageType::TopicUpdated,
-            ChatMessageContent {
-                topic: Some(request.topic),
-                initiator_communication_identifier: initiator,
-                ..Default::default()
-            },
+            model!(ChatMessageContent { topic: Some(request.topic), initiator_communication_identifier: initiator }),
         );
         self.threads.insert(id, thread);
-        let result = CreateChatThreadResult {
+        let result = model!(CreateChatThreadResult {
             chat_thread: Some(properties),
-            invalid_participants: (!invalid.is_empty()).then_some(invalid),
-        };
+            invalid_participants: (!invalid.is_empty()).then_some(invalid)
+        });
         if let Some(key) = repeatability_id {
             self.repeatability.insert((caller.to_owned(), key.to_owned()), result.clone());
         }
@@ -534,11 +529,10 @@ impl Store {
             thread.system_message(
                 now,
                 ChatMessageType::TopicUpdated,
-                ChatMessageContent {
+                model!(ChatMessageContent {
                     topic: Some(topic),
-                    initiator_communication_identifier: Some(identifier_model(caller)),
-                    ..Default::default()
-                },
+                    initiator_communication_identifier: Some(identifier_model(caller))
+                }),
             );
         }
         if let Some(metadata) = request.metadata {
@@ -581,11 +575,13 @@ impl Store {
         };
         let items = threads
             .into_iter()
-            .map(|t| ChatThreadItem {
-                id: t.properties.id.clone(),
-                topic: t.properties.topic.clone(),
-                deleted_on: t.properties.deleted_on,
-                last_message_received_on: Some(t.last_message_received_on),
+            .map(|t| {
+                model!(ChatThreadItem {
+                    id: t.properties.id.clone(),
+                    topic: t.properties.topic.clone(),
+                    deleted_on: t.properties.deleted_on,
+                    last_message_received_on: Some(t.last_message_received_on)
+                })
             })
             .collect();
         Page { items, next }
@@ -614,19 +610,19 @@ impl Store {
         };
         let thread = self.member_thread_mut(id, caller)?;
         let now = now();
-        let message = ChatMessage {
+        let message = model!(ChatMessage {
             id: String::new(),
             r#type: kind,
             sequence_id: String::new(),
             version: String::new(),
-            content: Some(ChatMessageContent { message: Some(request.content), ..Default::default() }),
+            content: Some(model!(ChatMessageContent { message: Some(request.content) })),
             sender_display_name: request.sender_display_name,
             created_on: now,
             sender_communication_identifier: Some(identifier_model(caller)),
             deleted_on: None,
             edited_on: None,
-            metadata: request.metadata,
-        };
+            metadata: request.metadata
+        });
         Ok(thread.push_message(now, Some(caller.to_owned()), message))
     }
 
@@ -775,14 +771,13 @@ impl Store {
             thread.system_message(
                 now(),
                 ChatMessageType::ParticipantAdded,
-                ChatMessageContent {
+                model!(ChatMessageContent {
                     participants: Some(added.into_iter().map(|p| p.participant).collect()),
-                    initiator_communication_identifier: Some(identifier_model(caller)),
-                    ..Default::default()
-                },
+                    initiator_communication_identifier: Some(identifier_model(caller))
+                }),
             );
         }
-        Ok(AddChatParticipantsResult { invalid_participants: (!invalid.is_empty()).then_some(invalid) })
+        Ok(model!(AddChatParticipantsResult { invalid_participants: (!invalid.is_empty()).then_some(invalid) }))
     }
 
     pub(crate) fn remove_participant(
@@ -801,11 +796,10 @@ impl Store {
         thread.system_message(
             now(),
             ChatMessageType::ParticipantRemoved,
-            ChatMessageContent {
+            model!(ChatMessageContent {
                 participants: Some(vec![removed.participant]),
-                initiator_communication_identifier: Some(identifier_model(caller)),
-                ..Default::default()
-            },
+                initiator_communication_identifier: Some(identifier_model(caller))
+            }),
         );
         Ok(())
     }
@@ -819,11 +813,11 @@ impl Store {
         let thread = self.member_thread_mut(id, caller)?;
         let index = Self::visible_message_index(thread, caller, message_id)?;
         let seq = thread.messages[index].seq;
-        let receipt = ChatMessageReadReceipt {
+        let receipt = model!(ChatMessageReadReceipt {
             sender_communication_identifier: identifier_model(caller),
             chat_message_id: message_id.to_owned(),
-            read_on: now(),
-        };
+            read_on: now()
+        });
         let existing = thread
             .read_receipts
             .iter()

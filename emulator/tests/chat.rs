@@ -636,5 +636,5 @@ async fn generated_chat_client_round_trip() {
     assert_eq!(messages.len(), 7);
     assert_eq!(messages[0].content.as_ref().unwrap().message.as_deref(), Some("hello 4"));
     let error = client.chat_thread().get_chat_thread_properties("19:missing@thread.v2", None).await.unwrap_err();
-    assert_eq!(acs_chat_rest::communication_error_response(&error).unwrap().error.code, "NotFound");
+    assert_eq!(acs_common::ErrorExt::communication_error(&error).unwrap().code, "NotFound");
 }

@@ -252,7 +252,9 @@ async fn generated_identity_client_with_hmac_policy() {
     client.identity().revoke_access_tokens(&created.identity.id, None).await.unwrap();
     client.identity().delete(&created.identity.id, None).await.unwrap();
     let error = client.identity().delete(&created.identity.id, None).await.unwrap_err();
-    let body = acs_identity_rest::communication_error_response(&error).expect("error body");
+    let body = acs_common::ErrorExt::communication_error(&error)
+        .map(|error| acs_identity_models::CommunicationErrorResponse { error })
+        .expect("error body");
     assert_eq!(body.error.code, "NotFound");
     let _: Value = json!(null);
 }

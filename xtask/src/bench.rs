@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use acs_codegen::load::SpecReader;
 use acs_codegen::manifest::{Manifest, PinnedReader};
-use acs_codegen::{generate, StageTimes};
+use acs_codegen::{generate, GenerateOptions, StageTimes};
 
 const RUNS: usize = 30;
 
@@ -20,9 +20,12 @@ pub fn run(repo: &Path, specs_root: &Path) -> Result<(), String> {
     let mut last = None;
     for _ in 0..RUNS + 1 {
         let start = Instant::now();
-        let generated =
-            generate(&manifest, |entry| Box::new(PinnedReader::new(specs_root, &entry.files)) as Box<dyn SpecReader>)
-                .map_err(|e| e.to_string())?;
+        let generated = generate(
+            &manifest,
+            |entry| Box::new(PinnedReader::new(specs_root, &entry.files)) as Box<dyn SpecReader>,
+            &GenerateOptions::default(),
+        )
+        .map_err(|e| e.to_string())?;
         totals.push(start.elapsed());
         stages.push(generated.times.clone());
         last = Some(generated);
@@ -62,11 +65,12 @@ pub fn run(repo: &Path, specs_root: &Path) -> Result<(), String> {
             .filter(|f| f.path.ends_with(".rs") && !f.path.ends_with("example_tests.rs"))
             .filter(|f| {
                 f.path.contains(&format!("/{}/", entry.models_crate))
-                    || f.path.contains(&format!("/{}/", entry.rest_crate))
+                    || entry.rest_crate.as_ref().is_some_and(|r| f.path.contains(&format!("/{r}/")))
             })
             .map(|f| f.contents.lines().count())
             .sum();
-        let operations = generated.stats.iter().find(|s| s.name == entry.rest_crate).map_or(0, |s| s.operations);
+        let operations =
+            generated.stats.iter().find(|s| Some(&s.name) == entry.rest_crate.as_ref()).map_or(0, |s| s.operations);
         let python = python_generated_lines(key);
         let (py_lines, py_ops, py_per_op) = match python {
             Some((lines, ops)) if ops > 0 => (lines.to_string(), ops.to_string(), format!("{}", lines / ops)),

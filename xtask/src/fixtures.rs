@@ -18,8 +18,9 @@ pub fn run(repo: &Path) -> Result<(), String> {
         .collect();
     names.sort();
     for name in &names {
-        let files = generate_fixture(&fixtures.join(name), &format!("fixture_{name}"))
-            .map_err(|e| format!("fixture {name}: {e}"))?;
+        let files =
+            generate_fixture(&fixtures.join(name), &format!("fixture_{name}"), "../../../../handwritten/acs_rest_core")
+                .map_err(|e| format!("fixture {name}: {e}"))?;
         for file in files {
             let path = out.join(&file.path);
             std::fs::create_dir_all(path.parent().expect("files are in folders")).map_err(|e| e.to_string())?;

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use acs_codegen::load::SpecReader;
 use acs_codegen::manifest::{Manifest, PinnedReader};
-use acs_codegen::{generate, Generated};
+use acs_codegen::{generate, GenerateOptions, Generated};
 
 mod bench;
 mod fixtures;
@@ -109,10 +109,14 @@ fn regen(args: &Args) -> Result<bool, String> {
     let text =
         std::fs::read_to_string(&manifest_path).map_err(|e| format!("cannot read {}: {e}", manifest_path.display()))?;
     let manifest = Manifest::parse(&text, &manifest_path.display().to_string()).map_err(|e| e.to_string())?;
-    let generated =
-        generate(&manifest, |entry| Box::new(PinnedReader::new(&specs_root, &entry.files)) as Box<dyn SpecReader>)
-            .map_err(|e| e.to_string())?;
-    let out = args.out.clone().unwrap_or(repo);
+    let out = args.out.clone().unwrap_or_else(|| repo.clone());
+    let options = GenerateOptions { runtime_path: runtime_path(&repo, &out, &manifest) };
+    let generated = generate(
+        &manifest,
+        |entry| Box::new(PinnedReader::new(&specs_root, &entry.files)) as Box<dyn SpecReader>,
+        &options,
+    )
+    .map_err(|e| e.to_string())?;
     if args.check {
         let stale = check(&generated, &out)?;
         if stale == 0 {
@@ -125,6 +129,20 @@ fn regen(args: &Args) -> Result<bool, String> {
     write(&generated, &out)?;
     print_summary(&generated, started.elapsed());
     Ok(true)
+}
+
+/// How generated crates under `out` refer to the runtime crate: the repository's relative path when
+/// `out` is the repository, else its absolute path.
+fn runtime_path(repo: &Path, out: &Path, manifest: &Manifest) -> Option<String> {
+    let same = match (repo.canonicalize(), out.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => repo == out,
+    };
+    if same {
+        return None;
+    }
+    let absolute = repo.join(&manifest.runtime.path);
+    Some(absolute.canonicalize().unwrap_or(absolute).display().to_string())
 }
 
 /// Files below `out/generated` now, relative to `out`.
@@ -198,6 +216,9 @@ fn print_summary(generated: &Generated, total: std::time::Duration) {
             "{:<22} {:>10} {:>7} {:>7}",
             crate_stats.name, crate_stats.operations, crate_stats.models, crate_stats.lines
         );
+    }
+    for warning in &generated.warnings {
+        println!("warning: {}: {}", warning.location, warning.message);
     }
     let t = &generated.times;
     println!(

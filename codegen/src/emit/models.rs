@@ -1,102 +1,45 @@
-//! The models crate: serde structs, enums and unions, with no HTTP dependency.
+//! The models crate: serde structs, enums and unions, with no HTTP dependency, and behind its
+//! `azure_core` feature what the REST crate needs of them (request bodies, pages, status monitors).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::doc_attrs;
+use super::types::{format_tokens, placeholder, serde_with, type_tokens};
 use super::{ident, lit};
 use crate::ir::*;
 
-/// Which crate a type is written in: the paths of times, JSON values and named models differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TypeScope {
-    /// Inside the models crate (no HTTP dependency).
-    Models,
-    /// Inside the REST crate, which re-exports the models crate as `crate::models`.
-    Rest,
-}
-
-/// The Rust type for `ty` inside the models crate.
-pub fn type_tokens(ty: &TypeRef) -> TokenStream {
-    scoped_type(ty, TypeScope::Models)
-}
-
-/// The Rust type for `ty` as written in `scope`.
-pub fn scoped_type(ty: &TypeRef, scope: TypeScope) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::DateTime if scope == TypeScope::Models => quote!(::time::OffsetDateTime),
-        TypeRef::DateTime => quote!(azure_core::time::OffsetDateTime),
-        TypeRef::Any if scope == TypeScope::Models => quote!(::serde_json::Value),
-        TypeRef::Any => quote!(azure_core::Value),
-        TypeRef::Array(inner) => {
-            let inner = scoped_type(inner, scope);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = scoped_type(inner, scope);
-            quote!(::std::collections::HashMap<String, #inner>)
-        }
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            match scope {
-                TypeScope::Models => quote!(#name),
-                TypeScope::Rest => quote!(crate::models::#name),
-            }
-        }
-    }
-}
+pub use super::types::{scoped_type, TypeScope};
 
 /// The code of `src/models.rs`.
 pub fn models_file(service: &Service) -> TokenStream {
-    let defaults = defaultable(service);
+    let defaults = default_kinds(&service.types);
     let items = service.types.values().map(|def| match def {
-        TypeDef::Struct(s) => struct_tokens(s, &defaults),
+        TypeDef::Struct(s) => struct_tokens(s, &defaults, &service.types),
         TypeDef::Enum(e) if e.extensible => extensible_enum_tokens(e),
         TypeDef::Enum(e) => fixed_enum_tokens(e),
         TypeDef::Union(u) => union_tokens(u, service),
+        TypeDef::Untagged(u) => untagged_tokens(u),
         TypeDef::Alias(a) => {
             let docs = doc_attrs(&a.doc, &format!("The `{}` type.", a.name));
             let name = ident(&a.name);
             let target = type_tokens(&a.target);
             quote! { #docs pub type #name = #target; }
         }
-    });
-    let request_bodies: std::collections::BTreeSet<&str> = service
-        .groups
-        .iter()
-        .flat_map(|g| &g.operations)
-        .filter_map(|o| match &o.body.as_ref()?.ty {
-            TypeRef::Named(name) if !matches!(service.types.get(name), Some(TypeDef::Alias(_)) | None) => {
-                Some(name.as_str())
-            }
-            _ => None,
-        })
-        .collect();
-    let request_contents = request_bodies.into_iter().map(|name| {
-        let name = ident(name);
-        quote! {
-            #[cfg(feature = "azure_core")]
-            impl TryFrom<#name> for azure_core::http::RequestContent<#name> {
-                type Error = azure_core::Error;
-                fn try_from(value: #name) -> azure_core::Result<Self> {
-                    Ok(azure_core::json::to_json(&value)?.into())
-                }
-            }
+        TypeDef::External(e) => {
+            let krate = ident(&e.krate);
+            let name = ident(&e.name);
+            let doc = format!(" The `{}` model of the shared `{}` crate.", e.name, e.krate);
+            quote! { #[doc = #doc] pub use #krate::#name; }
         }
     });
     let has_unions = service.types.values().any(|t| matches!(t, TypeDef::Union(_)));
     let union_support = has_unions.then(|| {
         quote! {
             /// The JSON object of `value` with the discriminator `property` set to `kind`.
-            fn tagged<T: Serialize, E: serde::ser::Error>(value: &T, property: &str, kind: &str) -> Result<::serde_json::Value, E> {
+            fn tagged<T: ::serde::Serialize, E: ::serde::ser::Error>(value: &T, property: &str, kind: &str) -> Result<::serde_json::Value, E> {
                 match ::serde_json::to_value(value).map_err(E::custom)? {
                     ::serde_json::Value::Object(mut map) => {
                         map.insert(property.to_string(), ::serde_json::Value::String(kind.to_string()));
@@ -107,64 +50,126 @@ pub fn models_file(service: &Service) -> TokenStream {
             }
         }
     });
-    let uses_serde = service.types.values().any(|t| match t {
-        TypeDef::Struct(_) | TypeDef::Union(_) => true,
-        TypeDef::Enum(e) => !e.extensible,
-        TypeDef::Alias(_) => false,
-    });
-    let imports = uses_serde.then(|| {
-        quote!(
-            use serde::{Deserialize, Serialize};
-        )
-    });
+    let azure_core = azure_core_impls(service);
     quote! {
-        #imports
         #( #items )*
-        #( #request_contents )*
+        #azure_core
         #union_support
     }
 }
 
-/// Which types can derive `Default` (every field of theirs has a default).
-fn defaultable(service: &Service) -> BTreeMap<String, bool> {
-    fn check(ty: &TypeRef, service: &Service, memo: &mut BTreeMap<String, bool>) -> bool {
-        match ty {
-            TypeRef::DateTime => false,
-            TypeRef::Named(name) => {
-                if let Some(known) = memo.get(name) {
-                    return *known;
-                }
-                memo.insert(name.clone(), false); // cycles: assume no
-                let result = match service.types.get(name) {
-                    Some(TypeDef::Struct(s)) => s.fields.iter().all(|f| !f.required || check(&f.ty, service, memo)),
-                    Some(TypeDef::Alias(a)) => check(&a.target, service, memo),
-                    _ => false,
-                };
-                memo.insert(name.clone(), result);
-                result
+/// What the REST crate needs of the models, behind the `azure_core` feature.
+fn azure_core_impls(service: &Service) -> TokenStream {
+    let operations: Vec<&Operation> = service.groups.iter().flat_map(|g| &g.operations).collect();
+    let is_local = |name: &str| {
+        matches!(
+            service.types.get(name),
+            Some(TypeDef::Struct(_) | TypeDef::Union(_) | TypeDef::Untagged(_) | TypeDef::Enum(_))
+        )
+    };
+    let mut bodies: BTreeSet<&str> = BTreeSet::new();
+    if operations.is_empty() {
+        // A shared or models-only crate: any of its models may be a request body somewhere.
+        bodies.extend(
+            service
+                .types
+                .values()
+                .filter(|t| matches!(t, TypeDef::Struct(_) | TypeDef::Union(_) | TypeDef::Untagged(_)))
+                .map(TypeDef::name),
+        );
+    }
+    for op in &operations {
+        if let Some(Body { kind: BodyKind::Json(TypeRef::Named(name)), .. }) = &op.body {
+            if is_local(name) {
+                bodies.insert(name);
             }
-            _ => true,
         }
     }
-    let mut memo = BTreeMap::new();
-    for name in service.types.keys() {
-        check(&TypeRef::Named(name.clone()), service, &mut memo);
+    let request_contents = bodies.into_iter().map(|name| {
+        let name = ident(name);
+        quote! {
+            impl TryFrom<#name> for ::azure_core::http::RequestContent<#name> {
+                type Error = ::azure_core::Error;
+                fn try_from(value: #name) -> ::azure_core::Result<Self> {
+                    Ok(::azure_core::json::to_json(&value)?.into())
+                }
+            }
+        }
+    });
+    let pages: BTreeMap<&str, &Paging> =
+        operations.iter().filter_map(|o| o.paging.as_ref()).map(|p| (p.page.as_str(), p)).collect();
+    let page_impls = pages.values().filter(|p| is_local(&p.page)).map(|p| {
+        let page = ident(&p.page);
+        let item = type_tokens(&p.item_type);
+        let field = ident(&p.item_field_rust);
+        if p.item_field_required {
+            quote! { ::acs_rest_core::impl_page!(#page, #item, #field); }
+        } else {
+            quote! { ::acs_rest_core::impl_page!(#page, #item, #field, optional); }
+        }
+    });
+    let monitors: BTreeMap<&str, Option<&TypeRef>> = operations
+        .iter()
+        .filter_map(|o| o.lro.as_ref())
+        .filter_map(|l| Some((l.monitor.as_deref()?, l.output.as_ref())))
+        .collect();
+    let monitor_impls = monitors.into_iter().filter(|(m, _)| is_local(m)).filter_map(|(monitor, output)| {
+        let TypeDef::Struct(model) = service.types.get(monitor)? else { return None };
+        let status = model.fields.iter().find(|f| f.wire_name == "status")?;
+        let field = ident(&status.name);
+        let text = match (&status.ty, status.required && !status.nullable) {
+            (TypeRef::String, true) => quote!(self.#field.as_str()),
+            (TypeRef::String, false) => quote!(self.#field.as_deref().unwrap_or_default()),
+            (_, true) => quote!(self.#field.as_str()),
+            (_, false) => quote!(self.#field.as_ref().map(|s| s.as_str()).unwrap_or_default()),
+        };
+        let name = ident(monitor);
+        let output = output.map(type_tokens).unwrap_or_else(|| quote!(()));
+        Some(quote! {
+            impl ::azure_core::http::poller::StatusMonitor for #name {
+                type Output = #output;
+                type Format = ::azure_core::http::JsonFormat;
+                fn status(&self) -> ::azure_core::http::poller::PollerStatus {
+                    ::acs_rest_core::lro::poller_status(#text)
+                }
+            }
+        })
+    });
+    let items: Vec<TokenStream> = request_contents.chain(page_impls).chain(monitor_impls).collect();
+    if items.is_empty() {
+        return quote!();
     }
-    memo
+    quote! {
+        /// The request bodies, pages and status monitors of the REST crate.
+        #[cfg(feature = "azure_core")]
+        mod azure_core_impls {
+            use super::*;
+            #( #items )*
+        }
+    }
 }
 
-fn struct_tokens(s: &StructDef, defaults: &BTreeMap<String, bool>) -> TokenStream {
+/// Whether a field is an `Option` in Rust: optional, nullable, or read-only in a model users send.
+fn is_optional(field: &Field, usage: Usage) -> bool {
+    !field.required || field.nullable || (field.read_only && usage.input)
+}
+
+fn struct_tokens(
+    s: &StructDef,
+    defaults: &BTreeMap<String, DefaultKind>,
+    types: &BTreeMap<String, TypeDef>,
+) -> TokenStream {
     let docs = doc_attrs(&s.doc, &format!("The `{}` model.", s.name));
     let name = ident(&s.name);
     let fields = s.fields.iter().map(|f| {
         let fallback = format!("The `{}` property.", f.wire_name);
-        let mut doc = f.doc.clone();
+        let mut doc = if f.doc.trim().is_empty() { fallback.clone() } else { f.doc.clone() };
         if f.read_only {
-            doc = if doc.trim().is_empty() { fallback.clone() } else { doc };
             doc.push_str("\n\nSet by the service; ignored in requests.");
         }
         let docs = doc_attrs(&doc, &fallback);
         let field = ident(&f.name);
+        let optional = is_optional(f, s.usage);
         let mut ty = type_tokens(&f.ty);
         if f.boxed {
             ty = quote!(Box<#ty>);
@@ -174,37 +179,69 @@ fn struct_tokens(s: &StructDef, defaults: &BTreeMap<String, bool>) -> TokenStrea
             let wire = &f.wire_name;
             attrs.push(quote!(rename = #wire));
         }
-        if !f.required {
+        if optional {
             ty = quote!(Option<#ty>);
-            attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            if f.required && f.nullable {
+                attrs.push(quote!(default)); // required but nullable: always sent, `null` when `None`
+            } else {
+                attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            }
         }
-        if f.ty == TypeRef::DateTime {
-            let with = if f.required { "::time::serde::rfc3339" } else { "::time::serde::rfc3339::option" };
-            attrs.push(quote!(with = #with));
+        if let Some(with) = serde_with(&f.ty, optional) {
+            attrs.push(with);
         }
         let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
         quote! { #docs #serde pub #field: #ty, }
     });
     let additional = s.additional_properties.as_ref().map(|ty| {
-        let ty = type_tokens(ty);
+        // A flattened map cannot carry a wire format: such values are kept as JSON.
+        let ty = if format_tokens(ty).is_some() { quote!(::serde_json::Value) } else { type_tokens(ty) };
         quote! {
             /// Properties not named above, kept as sent.
             #[serde(flatten)]
             pub additional_properties: ::std::collections::HashMap<String, #ty>,
         }
     });
-    let default = defaults.get(&s.name).copied().unwrap_or(false).then(|| quote!(Default,));
+    let kind = defaults.get(&s.name).copied().unwrap_or(DefaultKind::None);
+    let derive_default = (kind == DefaultKind::Derive).then(|| quote!(Default,));
+    let manual_default = (kind == DefaultKind::Manual).then(|| {
+        let inits = s.fields.iter().map(|f| {
+            let field = ident(&f.name);
+            let value = if is_optional(f, s.usage) {
+                quote!(None)
+            } else if f.boxed {
+                let inner = placeholder(&f.ty, types);
+                quote!(Box::new(#inner))
+            } else {
+                placeholder(&f.ty, types)
+            };
+            quote!(#field: #value,)
+        });
+        let additional = s.additional_properties.as_ref().map(|_| quote!(additional_properties: Default::default(),));
+        quote! {
+            /// Placeholder values for the required fields (the Unix epoch for times, the first value
+            /// of an enum), so that a value can be built and then filled in.
+            impl Default for #name {
+                fn default() -> Self {
+                    Self { #( #inits )* #additional }
+                }
+            }
+        }
+    });
+    let non_exhaustive = s.usage.output_only().then(|| quote!(#[non_exhaustive]));
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #derive_default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #( #fields )*
             #additional
         }
+        #manual_default
     }
 }
 
-fn enum_common(
+fn enum_parts(
     e: &EnumDef,
 ) -> (TokenStream, proc_macro2::Ident, Vec<TokenStream>, Vec<proc_macro2::Ident>, Vec<proc_macro2::Literal>) {
     let docs = doc_attrs(&e.doc, &format!("The `{}` enum.", e.name));
@@ -216,12 +253,13 @@ fn enum_common(
 }
 
 fn extensible_enum_tokens(e: &EnumDef) -> TokenStream {
-    let (docs, name, variant_docs, variants, wires) = enum_common(e);
+    let (docs, name, variant_docs, variants, wires) = enum_parts(e);
     quote! {
         #docs
         ///
         /// The service may add values: one this crate does not know is kept as [`Self::UnknownValue`].
         #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #variants, )*
             /// A value this version of the crate does not know, kept as sent.
@@ -247,17 +285,18 @@ fn extensible_enum_tokens(e: &EnumDef) -> TokenStream {
             }
         }
 
-        extensible_enum!(#name);
+        ::acs_rest_core::extensible_enum!(#name);
     }
 }
 
 fn fixed_enum_tokens(e: &EnumDef) -> TokenStream {
-    let (docs, name, variant_docs, variants, wires) = enum_common(e);
+    let (docs, name, variant_docs, variants, wires) = enum_parts(e);
     let expected = e.values.iter().map(|v| format!("`{}`", v.wire)).collect::<Vec<_>>().join(", ");
     let error = lit(&format!("unknown {} value `{{}}`; expected one of {expected}", e.name));
     quote! {
         #docs
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #[serde(rename = #wires)] #variants, )*
         }
@@ -310,6 +349,7 @@ fn union_tokens(u: &UnionDef, service: &Service) -> TokenStream {
         ///
         #[doc = concat!(" Told apart by the `", #property, "` property. A kind this crate does not know is kept as [`Self::UnknownKind`].")]
         #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
         pub enum #name {
             #( #variant_docs #variants(#models), )*
             /// A kind this version of the crate does not know: the whole JSON object, kept as sent.
@@ -334,25 +374,51 @@ fn union_tokens(u: &UnionDef, service: &Service) -> TokenStream {
             }
         )*
 
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #( Self::#variants(value) => tagged::<_, S::Error>(value, #property, #wires)?.serialize(serializer), )*
-                    Self::UnknownKind(value) => value.serialize(serializer),
+                    #( Self::#variants(value) => ::serde::Serialize::serialize(&tagged::<_, S::Error>(value, #property, #wires)?, serializer), )*
+                    Self::UnknownKind(value) => ::serde::Serialize::serialize(value, serializer),
                 }
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use serde::de::Error as _;
-                let value = ::serde_json::Value::deserialize(deserializer)?;
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use ::serde::de::Error as _;
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let kind = value.get(#property).and_then(::serde_json::Value::as_str).ok_or_else(|| D::Error::custom(#missing))?;
                 match kind {
                     #( #wires => ::serde_json::from_value(value).map(Self::#variants).map_err(D::Error::custom), )*
                     _ => Ok(Self::UnknownKind(value)),
                 }
             }
+        }
+    }
+}
+
+fn untagged_tokens(u: &UntaggedDef) -> TokenStream {
+    let docs = doc_attrs(&u.doc, &format!("The `{}` union.", u.name));
+    let name = ident(&u.name);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.variant);
+        let mut ty = type_tokens(&v.ty);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let with = serde_with(&v.ty, false).map(|with| quote!(#[serde(#with)]));
+        let doc = format!(" A value of the `{}` shape.", v.variant);
+        quote! { #[doc = #doc] #variant(#with #ty), }
+    });
+    quote! {
+        #docs
+        ///
+        /// Told apart by shape: the first alternative that the JSON fits is chosen.
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variants )*
         }
     }
 }

@@ -23,18 +23,37 @@ fn load(file: &str) -> Value {
     serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("example {} is not JSON: {e}", path.display()))
 }
-/// Times compare as instants, whatever their textual form.
+/// Values compare by meaning, whatever their textual form: times as instants, numbers as
+/// numbers, UUIDs in lowercase, durations as seconds.
 fn normalize(value: Value) -> Value {
     match value {
         Value::String(text) => {
-            match time::OffsetDateTime::parse(
-                &text,
-                &time::format_description::well_known::Rfc3339,
-            ) {
-                Ok(instant) => {
-                    Value::String(format!("instant:{}", instant.unix_timestamp_nanos()))
-                }
-                Err(_) => Value::String(text),
+            if let Ok(instant) = acs_rest_core::formats::parse_rfc3339(&text) {
+                return Value::String(
+                    format!("instant:{}", instant.unix_timestamp_nanos()),
+                );
+            }
+            if let Ok(instant) = acs_rest_core::formats::parse_rfc7231(&text) {
+                return Value::String(
+                    format!("instant:{}", instant.unix_timestamp_nanos()),
+                );
+            }
+            if let Ok(duration) = acs_rest_core::formats::parse_duration(&text) {
+                return Value::String(
+                    format!("duration:{}", duration.whole_nanoseconds()),
+                );
+            }
+            if text.len() == 36
+                && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+            {
+                return Value::String(text.to_ascii_lowercase());
+            }
+            Value::String(text)
+        }
+        Value::Number(number) => {
+            match number.as_f64() {
+                Some(float) => Value::String(format!("number:{float}")),
+                None => Value::Number(number),
             }
         }
         Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
@@ -72,6 +91,11 @@ fn response_has_no_body(example: &Value, code: &str) {
     assert!(
         response.get("body").is_none_or(Value::is_null),
         "response {code} has a body, but the operation declares none"
+    );
+}
+fn response_exists(example: &Value, code: &str) {
+    assert!(
+        example["responses"] [code].is_object(), "the example has no response {code}"
     );
 }
 #[test]

@@ -10,39 +10,48 @@ impl ChatOperations<'_> {
     ///
     /// `GET /chat/threads` (`Chat_ListChatThreads`).
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub fn list_chat_threads(
         &self,
         options: Option<ChatListChatThreadsOptions<'_>>,
     ) -> azure_core::Result<
-        azure_core::http::Pager<crate::Paged<crate::models::ChatThreadsItemCollection>>,
+        azure_core::http::Pager<crate::models::ChatThreadsItemCollection>,
     > {
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "Chat_ListChatThreads",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
+        );
         let options = options.unwrap_or_default().into_owned();
-        let client = self.client;
-        let mut first_url = client.endpoint.clone();
-        crate::support::set_path(&mut first_url, "/chat/threads");
+        let client_ = self.client;
+        let mut url_ = client_.core.url("/chat/threads");
         {
-            let mut query = first_url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
-            if let Some(value) = &options.max_page_size {
-                query.append_pair("maxPageSize", &value.to_string());
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
+            if let Some(value) = options.max_page_size.as_ref() {
+                query_.append_pair("maxPageSize", &ToString::to_string(value));
             }
-            if let Some(value) = &options.start_time {
-                query.append_pair("startTime", &azure_core::time::to_rfc3339(value));
+            if let Some(value) = options.start_time.as_ref() {
+                query_
+                    .append_pair(
+                        "startTime",
+                        &acs_rest_core::headers::text::rfc3339(value),
+                    );
             }
         }
-        let mut template = azure_core::http::Request::new(
-            first_url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Get,
         );
-        let request = &mut template;
-        request.insert_header("accept", "application/json");
-        Ok(
-            crate::support::pager::<
-                crate::models::ChatThreadsItemCollection,
-                crate::support::NextLinkInNextLink,
-            >(client, template, "Chat_ListChatThreads", &[200], options.method_options),
-        )
+        request_.insert_header("accept", "application/json");
+        let spec_ = acs_rest_core::PageSpec {
+            items: "value",
+            next_link: Some("nextLink"),
+            api_version: true,
+        };
+        Ok(client_.core.pager(request_, OPERATION, spec_, options.method_options))
     }
     /// Creates a chat thread.
     ///
@@ -51,7 +60,9 @@ impl ChatOperations<'_> {
     /// Parameters:
     /// - `create_chat_thread_request`: Request payload for creating a chat thread.
     ///
-    /// A status other than 201 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn create_chat_thread(
         &self,
         create_chat_thread_request: azure_core::http::RequestContent<
@@ -61,34 +72,40 @@ impl ChatOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::CreateChatThreadResult>,
     > {
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "Chat_CreateChatThread",
+            &[acs_rest_core::Success::Code(201)],
+            acs_rest_core::Retry::Safe,
+        );
         let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(&mut url, "/chat/threads");
+        let client_ = self.client;
+        let mut url_ = client_.core.url("/chat/threads");
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("accept", "application/json");
-        if let Some(value) = &options.repeatability_request_id {
-            request.insert_header("repeatability-request-id", value.to_string());
-        }
-        request.insert_header("content-type", "application/json");
-        request.set_body(create_chat_thread_request);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "Chat_CreateChatThread",
-                &[201],
-            )
+        request_.insert_header("accept", "application/json");
+        let repeatability_id_ = options
+            .repeatability_request_id
+            .clone()
+            .unwrap_or_else(acs_rest_core::repeatability::request_id);
+        request_
+            .insert_header(
+                "repeatability-request-id",
+                ToString::to_string(&repeatability_id_),
+            );
+        let body_ = create_chat_thread_request;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Deletes a thread.
     ///
@@ -97,39 +114,42 @@ impl ChatOperations<'_> {
     /// Parameters:
     /// - `chat_thread_id`: Id of the thread to be deleted.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn delete_chat_thread(
         &self,
         chat_thread_id: &str,
         options: Option<ChatDeleteChatThreadOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}", crate ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "Chat_DeleteChatThread",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Delete,
         );
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "Chat_DeleteChatThread",
-                &[204],
-            )
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
 }
 /// Optional parameters of `Chat_ListChatThreads`.
@@ -138,8 +158,9 @@ pub struct ChatListChatThreadsOptions<'a> {
     /// The maximum number of chat threads returned per page.
     pub max_page_size: Option<i32>,
     /// The earliest point in time to get chat threads up to. The timestamp should be in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
-    pub start_time: Option<azure_core::time::OffsetDateTime>,
-    /// Options for this call: context, and for lists the page to resume from.
+    pub start_time: Option<::time::OffsetDateTime>,
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatListChatThreadsOptions<'_> {
@@ -148,7 +169,7 @@ impl ::std::fmt::Debug for ChatListChatThreadsOptions<'_> {
     }
 }
 impl ChatListChatThreadsOptions<'_> {
-    /// These options with an owned context, as the pager needs.
+    /// These options with an owned context, as the pager or poller needs.
     pub fn into_owned(self) -> ChatListChatThreadsOptions<'static> {
         ChatListChatThreadsOptions {
             max_page_size: self.max_page_size,
@@ -164,8 +185,11 @@ impl ChatListChatThreadsOptions<'_> {
 #[derive(Clone, Default)]
 pub struct ChatCreateChatThreadOptions<'a> {
     /// If specified, the client directs that the request is repeatable; that is, that the client can make the request multiple times with the same Repeatability-Request-Id and get back an appropriate response without the server executing the request multiple times. The value of the Repeatability-Request-Id is an opaque string representing a client-generated, globally unique for all time, identifier for the request. It is recommended to use version 4 (random) UUIDs.
+    ///
+    /// Filled automatically (once per call, the same on every retry) when not given.
     pub repeatability_request_id: Option<String>,
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatCreateChatThreadOptions<'_> {
@@ -176,7 +200,8 @@ impl ::std::fmt::Debug for ChatCreateChatThreadOptions<'_> {
 /// Optional parameters of `Chat_DeleteChatThread`.
 #[derive(Clone, Default)]
 pub struct ChatDeleteChatThreadOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatDeleteChatThreadOptions<'_> {

@@ -13,54 +13,52 @@ impl ChatThreadOperations<'_> {
     /// Parameters:
     /// - `chat_thread_id`: Thread id to get the chat message read receipts for.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub fn list_chat_read_receipts(
         &self,
         chat_thread_id: &str,
         options: Option<ChatThreadListChatReadReceiptsOptions<'_>>,
     ) -> azure_core::Result<
-        azure_core::http::Pager<
-            crate::Paged<crate::models::ChatMessageReadReceiptsCollection>,
-        >,
+        azure_core::http::Pager<crate::models::ChatMessageReadReceiptsCollection>,
     > {
-        let options = options.unwrap_or_default().into_owned();
-        let client = self.client;
-        let mut first_url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut first_url,
-            &format!(
-                "/chat/threads/{}/readReceipts", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_ListChatReadReceipts",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default().into_owned();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/readReceipts",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = first_url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
-            if let Some(value) = &options.max_page_size {
-                query.append_pair("maxPageSize", &value.to_string());
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
+            if let Some(value) = options.max_page_size.as_ref() {
+                query_.append_pair("maxPageSize", &ToString::to_string(value));
             }
-            if let Some(value) = &options.skip {
-                query.append_pair("skip", &value.to_string());
+            if let Some(value) = options.skip.as_ref() {
+                query_.append_pair("skip", &ToString::to_string(value));
             }
         }
-        let mut template = azure_core::http::Request::new(
-            first_url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Get,
         );
-        let request = &mut template;
-        request.insert_header("accept", "application/json");
-        Ok(
-            crate::support::pager::<
-                crate::models::ChatMessageReadReceiptsCollection,
-                crate::support::NextLinkInNextLink,
-            >(
-                client,
-                template,
-                "ChatThread_ListChatReadReceipts",
-                &[200],
-                options.method_options,
-            ),
-        )
+        request_.insert_header("accept", "application/json");
+        let spec_ = acs_rest_core::PageSpec {
+            items: "value",
+            next_link: Some("nextLink"),
+            api_version: true,
+        };
+        Ok(client_.core.pager(request_, OPERATION, spec_, options.method_options))
     }
     /// Sends a read receipt event to a thread, on behalf of a user.
     ///
@@ -70,7 +68,9 @@ impl ChatThreadOperations<'_> {
     /// - `chat_thread_id`: Thread id to send the read receipt event to.
     /// - `send_read_receipt_request`: Read receipt details.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn send_chat_read_receipt(
         &self,
         chat_thread_id: &str,
@@ -79,36 +79,37 @@ impl ChatThreadOperations<'_> {
         >,
         options: Option<ChatThreadSendChatReadReceiptOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/readReceipts", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_SendChatReadReceipt",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/readReceipts",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("content-type", "application/json");
-        request.set_body(send_read_receipt_request);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_SendChatReadReceipt",
-                &[200],
-            )
+        let body_ = send_read_receipt_request;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Gets a list of messages from a thread.
     ///
@@ -117,52 +118,56 @@ impl ChatThreadOperations<'_> {
     /// Parameters:
     /// - `chat_thread_id`: The thread id of the message.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub fn list_chat_messages(
         &self,
         chat_thread_id: &str,
         options: Option<ChatThreadListChatMessagesOptions<'_>>,
     ) -> azure_core::Result<
-        azure_core::http::Pager<crate::Paged<crate::models::ChatMessagesCollection>>,
+        azure_core::http::Pager<crate::models::ChatMessagesCollection>,
     > {
-        let options = options.unwrap_or_default().into_owned();
-        let client = self.client;
-        let mut first_url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut first_url,
-            &format!(
-                "/chat/threads/{}/messages", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_ListChatMessages",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default().into_owned();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/messages",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = first_url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
-            if let Some(value) = &options.max_page_size {
-                query.append_pair("maxPageSize", &value.to_string());
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
+            if let Some(value) = options.max_page_size.as_ref() {
+                query_.append_pair("maxPageSize", &ToString::to_string(value));
             }
-            if let Some(value) = &options.start_time {
-                query.append_pair("startTime", &azure_core::time::to_rfc3339(value));
+            if let Some(value) = options.start_time.as_ref() {
+                query_
+                    .append_pair(
+                        "startTime",
+                        &acs_rest_core::headers::text::rfc3339(value),
+                    );
             }
         }
-        let mut template = azure_core::http::Request::new(
-            first_url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Get,
         );
-        let request = &mut template;
-        request.insert_header("accept", "application/json");
-        Ok(
-            crate::support::pager::<
-                crate::models::ChatMessagesCollection,
-                crate::support::NextLinkInNextLink,
-            >(
-                client,
-                template,
-                "ChatThread_ListChatMessages",
-                &[200],
-                options.method_options,
-            ),
-        )
+        request_.insert_header("accept", "application/json");
+        let spec_ = acs_rest_core::PageSpec {
+            items: "value",
+            next_link: Some("nextLink"),
+            api_version: true,
+        };
+        Ok(client_.core.pager(request_, OPERATION, spec_, options.method_options))
     }
     /// Sends a message to a thread.
     ///
@@ -172,7 +177,9 @@ impl ChatThreadOperations<'_> {
     /// - `chat_thread_id`: The thread id to send the message to.
     /// - `send_chat_message_request`: Details of the message to send.
     ///
-    /// A status other than 201 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn send_chat_message(
         &self,
         chat_thread_id: &str,
@@ -183,37 +190,38 @@ impl ChatThreadOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::SendChatMessageResult>,
     > {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/messages", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_SendChatMessage",
+            &[acs_rest_core::Success::Code(201)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/messages",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("accept", "application/json");
-        request.insert_header("content-type", "application/json");
-        request.set_body(send_chat_message_request);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_SendChatMessage",
-                &[201],
-            )
+        request_.insert_header("accept", "application/json");
+        let body_ = send_chat_message_request;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Gets a message by id.
     ///
@@ -223,43 +231,45 @@ impl ChatThreadOperations<'_> {
     /// - `chat_thread_id`: The thread id to which the message was sent.
     /// - `chat_message_id`: The message id.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn get_chat_message(
         &self,
         chat_thread_id: &str,
         chat_message_id: &str,
         options: Option<ChatThreadGetChatMessageOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<crate::models::ChatMessage>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/messages/{}", crate
-                ::support::encode_path_segment(chat_thread_id), crate
-                ::support::encode_path_segment(chat_message_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_GetChatMessage",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/messages/{}",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id),
+                    acs_rest_core::url::encode_path_segment(chat_message_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Get,
         );
-        request.insert_header("accept", "application/json");
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_GetChatMessage",
-                &[200],
-            )
+        request_.insert_header("accept", "application/json");
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Updates a message.
     ///
@@ -270,7 +280,9 @@ impl ChatThreadOperations<'_> {
     /// - `chat_message_id`: The message id.
     /// - `update_chat_message_request`: Details of the request to update the message.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn update_chat_message(
         &self,
         chat_thread_id: &str,
@@ -280,37 +292,38 @@ impl ChatThreadOperations<'_> {
         >,
         options: Option<ChatThreadUpdateChatMessageOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/messages/{}", crate
-                ::support::encode_path_segment(chat_thread_id), crate
-                ::support::encode_path_segment(chat_message_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_UpdateChatMessage",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/messages/{}",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id),
+                    acs_rest_core::url::encode_path_segment(chat_message_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Patch,
         );
-        request.insert_header("content-type", "application/merge-patch+json");
-        request.set_body(update_chat_message_request);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_UpdateChatMessage",
-                &[204],
-            )
+        let body_ = update_chat_message_request;
+        request_.insert_header("content-type", "application/merge-patch+json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Deletes a message.
     ///
@@ -320,42 +333,44 @@ impl ChatThreadOperations<'_> {
     /// - `chat_thread_id`: The thread id to which the message was sent.
     /// - `chat_message_id`: The message id.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn delete_chat_message(
         &self,
         chat_thread_id: &str,
         chat_message_id: &str,
         options: Option<ChatThreadDeleteChatMessageOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/messages/{}", crate
-                ::support::encode_path_segment(chat_thread_id), crate
-                ::support::encode_path_segment(chat_message_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_DeleteChatMessage",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/messages/{}",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id),
+                    acs_rest_core::url::encode_path_segment(chat_message_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Delete,
         );
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_DeleteChatMessage",
-                &[204],
-            )
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Gets the participants of a thread.
     ///
@@ -364,52 +379,52 @@ impl ChatThreadOperations<'_> {
     /// Parameters:
     /// - `chat_thread_id`: Thread id to get participants for.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub fn list_chat_participants(
         &self,
         chat_thread_id: &str,
         options: Option<ChatThreadListChatParticipantsOptions<'_>>,
     ) -> azure_core::Result<
-        azure_core::http::Pager<crate::Paged<crate::models::ChatParticipantsCollection>>,
+        azure_core::http::Pager<crate::models::ChatParticipantsCollection>,
     > {
-        let options = options.unwrap_or_default().into_owned();
-        let client = self.client;
-        let mut first_url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut first_url,
-            &format!(
-                "/chat/threads/{}/participants", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_ListChatParticipants",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default().into_owned();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/participants",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = first_url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
-            if let Some(value) = &options.max_page_size {
-                query.append_pair("maxPageSize", &value.to_string());
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
+            if let Some(value) = options.max_page_size.as_ref() {
+                query_.append_pair("maxPageSize", &ToString::to_string(value));
             }
-            if let Some(value) = &options.skip {
-                query.append_pair("skip", &value.to_string());
+            if let Some(value) = options.skip.as_ref() {
+                query_.append_pair("skip", &ToString::to_string(value));
             }
         }
-        let mut template = azure_core::http::Request::new(
-            first_url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Get,
         );
-        let request = &mut template;
-        request.insert_header("accept", "application/json");
-        Ok(
-            crate::support::pager::<
-                crate::models::ChatParticipantsCollection,
-                crate::support::NextLinkInNextLink,
-            >(
-                client,
-                template,
-                "ChatThread_ListChatParticipants",
-                &[200],
-                options.method_options,
-            ),
-        )
+        request_.insert_header("accept", "application/json");
+        let spec_ = acs_rest_core::PageSpec {
+            items: "value",
+            next_link: Some("nextLink"),
+            api_version: true,
+        };
+        Ok(client_.core.pager(request_, OPERATION, spec_, options.method_options))
     }
     /// Remove a participant from a thread.
     ///
@@ -419,7 +434,9 @@ impl ChatThreadOperations<'_> {
     /// - `chat_thread_id`: Thread id to remove the participant from.
     /// - `participant_communication_identifier`: Id of the thread participant to remove from the thread.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn remove_chat_participant(
         &self,
         chat_thread_id: &str,
@@ -428,36 +445,37 @@ impl ChatThreadOperations<'_> {
         >,
         options: Option<ChatThreadRemoveChatParticipantOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/participants/:remove", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_RemoveChatParticipant",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/participants/:remove",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("content-type", "application/json");
-        request.set_body(participant_communication_identifier);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_RemoveChatParticipant",
-                &[204],
-            )
+        let body_ = participant_communication_identifier;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Adds thread participants to a thread. If participants already exist, no change occurs.
     ///
@@ -467,7 +485,9 @@ impl ChatThreadOperations<'_> {
     /// - `chat_thread_id`: Id of the thread to add participants to.
     /// - `add_chat_participants_request`: Thread participants to be added to the thread.
     ///
-    /// A status other than 201 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn add_chat_participants(
         &self,
         chat_thread_id: &str,
@@ -478,37 +498,38 @@ impl ChatThreadOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::AddChatParticipantsResult>,
     > {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/participants/:add", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_AddChatParticipants",
+            &[acs_rest_core::Success::Code(201)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/participants/:add",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("accept", "application/json");
-        request.insert_header("content-type", "application/json");
-        request.set_body(add_chat_participants_request);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_AddChatParticipants",
-                &[201],
-            )
+        request_.insert_header("accept", "application/json");
+        let body_ = add_chat_participants_request;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Gets a chat thread's properties.
     ///
@@ -517,7 +538,9 @@ impl ChatThreadOperations<'_> {
     /// Parameters:
     /// - `chat_thread_id`: Id of the thread.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn get_chat_thread_properties(
         &self,
         chat_thread_id: &str,
@@ -525,34 +548,35 @@ impl ChatThreadOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::ChatThreadProperties>,
     > {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}", crate ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_GetChatThreadProperties",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Get,
         );
-        request.insert_header("accept", "application/json");
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_GetChatThreadProperties",
-                &[200],
-            )
+        request_.insert_header("accept", "application/json");
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Updates a thread's properties.
     ///
@@ -562,7 +586,9 @@ impl ChatThreadOperations<'_> {
     /// - `chat_thread_id`: The id of the thread to update.
     /// - `update_chat_thread_request`: Request payload for updating a chat thread.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn update_chat_thread_properties(
         &self,
         chat_thread_id: &str,
@@ -571,35 +597,37 @@ impl ChatThreadOperations<'_> {
         >,
         options: Option<ChatThreadUpdateChatThreadPropertiesOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}", crate ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_UpdateChatThreadProperties",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Patch,
         );
-        request.insert_header("content-type", "application/merge-patch+json");
-        request.set_body(update_chat_thread_request);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_UpdateChatThreadProperties",
-                &[204],
-            )
+        let body_ = update_chat_thread_request;
+        request_.insert_header("content-type", "application/merge-patch+json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Posts a typing event to a thread, on behalf of a user.
     ///
@@ -608,44 +636,48 @@ impl ChatThreadOperations<'_> {
     /// Parameters:
     /// - `chat_thread_id`: Id of the thread.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn send_typing_notification(
         &self,
         chat_thread_id: &str,
         options: Option<ChatThreadSendTypingNotificationOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/chat/threads/{}/typing", crate
-                ::support::encode_path_segment(chat_thread_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "ChatThread_SendTypingNotification",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/chat/threads/{}/typing",
+                    acs_rest_core::url::encode_path_segment(chat_thread_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        if let Some(body) = options.send_typing_notification_request {
-            request.insert_header("content-type", "application/json");
-            request.set_body(body);
+        if let Some(body_) = options.send_typing_notification_request {
+            request_.insert_header("content-type", "application/json");
+            request_.set_body(body_);
+        } else {
+            request_.insert_header("content-type", "application/json");
         }
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "ChatThread_SendTypingNotification",
-                &[200],
-            )
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
 }
 /// Optional parameters of `ChatThread_ListChatReadReceipts`.
@@ -655,7 +687,8 @@ pub struct ChatThreadListChatReadReceiptsOptions<'a> {
     pub max_page_size: Option<i32>,
     /// Skips chat message read receipts up to a specified position in response.
     pub skip: Option<i32>,
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadListChatReadReceiptsOptions<'_> {
@@ -665,7 +698,7 @@ impl ::std::fmt::Debug for ChatThreadListChatReadReceiptsOptions<'_> {
     }
 }
 impl ChatThreadListChatReadReceiptsOptions<'_> {
-    /// These options with an owned context, as the pager needs.
+    /// These options with an owned context, as the pager or poller needs.
     pub fn into_owned(self) -> ChatThreadListChatReadReceiptsOptions<'static> {
         ChatThreadListChatReadReceiptsOptions {
             max_page_size: self.max_page_size,
@@ -680,7 +713,8 @@ impl ChatThreadListChatReadReceiptsOptions<'_> {
 /// Optional parameters of `ChatThread_SendChatReadReceipt`.
 #[derive(Clone, Default)]
 pub struct ChatThreadSendChatReadReceiptOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadSendChatReadReceiptOptions<'_> {
@@ -695,8 +729,9 @@ pub struct ChatThreadListChatMessagesOptions<'a> {
     /// The maximum number of messages to be returned per page.
     pub max_page_size: Option<i32>,
     /// The earliest point in time to get messages after. The timestamp should be in RFC3339 format: `yyyy-MM-ddTHH:mm:ssZ`.
-    pub start_time: Option<azure_core::time::OffsetDateTime>,
-    /// Options for this call: context, and for lists the page to resume from.
+    pub start_time: Option<::time::OffsetDateTime>,
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadListChatMessagesOptions<'_> {
@@ -706,7 +741,7 @@ impl ::std::fmt::Debug for ChatThreadListChatMessagesOptions<'_> {
     }
 }
 impl ChatThreadListChatMessagesOptions<'_> {
-    /// These options with an owned context, as the pager needs.
+    /// These options with an owned context, as the pager or poller needs.
     pub fn into_owned(self) -> ChatThreadListChatMessagesOptions<'static> {
         ChatThreadListChatMessagesOptions {
             max_page_size: self.max_page_size,
@@ -721,7 +756,8 @@ impl ChatThreadListChatMessagesOptions<'_> {
 /// Optional parameters of `ChatThread_SendChatMessage`.
 #[derive(Clone, Default)]
 pub struct ChatThreadSendChatMessageOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadSendChatMessageOptions<'_> {
@@ -733,7 +769,8 @@ impl ::std::fmt::Debug for ChatThreadSendChatMessageOptions<'_> {
 /// Optional parameters of `ChatThread_GetChatMessage`.
 #[derive(Clone, Default)]
 pub struct ChatThreadGetChatMessageOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadGetChatMessageOptions<'_> {
@@ -745,7 +782,8 @@ impl ::std::fmt::Debug for ChatThreadGetChatMessageOptions<'_> {
 /// Optional parameters of `ChatThread_UpdateChatMessage`.
 #[derive(Clone, Default)]
 pub struct ChatThreadUpdateChatMessageOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadUpdateChatMessageOptions<'_> {
@@ -757,7 +795,8 @@ impl ::std::fmt::Debug for ChatThreadUpdateChatMessageOptions<'_> {
 /// Optional parameters of `ChatThread_DeleteChatMessage`.
 #[derive(Clone, Default)]
 pub struct ChatThreadDeleteChatMessageOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadDeleteChatMessageOptions<'_> {
@@ -773,7 +812,8 @@ pub struct ChatThreadListChatParticipantsOptions<'a> {
     pub max_page_size: Option<i32>,
     /// Skips participants up to a specified position in response.
     pub skip: Option<i32>,
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::pager::PagerOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadListChatParticipantsOptions<'_> {
@@ -783,7 +823,7 @@ impl ::std::fmt::Debug for ChatThreadListChatParticipantsOptions<'_> {
     }
 }
 impl ChatThreadListChatParticipantsOptions<'_> {
-    /// These options with an owned context, as the pager needs.
+    /// These options with an owned context, as the pager or poller needs.
     pub fn into_owned(self) -> ChatThreadListChatParticipantsOptions<'static> {
         ChatThreadListChatParticipantsOptions {
             max_page_size: self.max_page_size,
@@ -798,7 +838,8 @@ impl ChatThreadListChatParticipantsOptions<'_> {
 /// Optional parameters of `ChatThread_RemoveChatParticipant`.
 #[derive(Clone, Default)]
 pub struct ChatThreadRemoveChatParticipantOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadRemoveChatParticipantOptions<'_> {
@@ -810,7 +851,8 @@ impl ::std::fmt::Debug for ChatThreadRemoveChatParticipantOptions<'_> {
 /// Optional parameters of `ChatThread_AddChatParticipants`.
 #[derive(Clone, Default)]
 pub struct ChatThreadAddChatParticipantsOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadAddChatParticipantsOptions<'_> {
@@ -822,7 +864,8 @@ impl ::std::fmt::Debug for ChatThreadAddChatParticipantsOptions<'_> {
 /// Optional parameters of `ChatThread_GetChatThreadProperties`.
 #[derive(Clone, Default)]
 pub struct ChatThreadGetChatThreadPropertiesOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadGetChatThreadPropertiesOptions<'_> {
@@ -834,7 +877,8 @@ impl ::std::fmt::Debug for ChatThreadGetChatThreadPropertiesOptions<'_> {
 /// Optional parameters of `ChatThread_UpdateChatThreadProperties`.
 #[derive(Clone, Default)]
 pub struct ChatThreadUpdateChatThreadPropertiesOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadUpdateChatThreadPropertiesOptions<'_> {
@@ -850,7 +894,8 @@ pub struct ChatThreadSendTypingNotificationOptions<'a> {
     pub send_typing_notification_request: Option<
         azure_core::http::RequestContent<crate::models::SendTypingNotificationRequest>,
     >,
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for ChatThreadSendTypingNotificationOptions<'_> {

@@ -3,9 +3,11 @@
 
 //! A low-level client for the Azure Communication Chat Service REST API, api-version `2025-03-15`.
 //!
-//! Generated from Microsoft's spec `specification/communication/data-plane/Chat/stable/2025-03-15/communicationserviceschat.json`: [`ChatRestClient`] has one async method per
-//! operation, grouped as the spec groups them, each with an options struct for its optional
-//! parameters. Authentication is supplied by the caller as an `azure_core` policy.
+//! Generated from Microsoft's spec `specification/communication/data-plane/Chat/stable/2025-03-15/communicationserviceschat.json`: [`ChatRestClient`] has one method per operation,
+//! grouped as the spec groups them, each with an options struct for its optional parameters. Lists
+//! return `azure_core` pagers, long-running operations pollers. Sending, retries, limits and errors
+//! follow the rules of `acs_rest_core`. Authentication is supplied by the caller as an
+//! `azure_core` policy.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -14,7 +16,7 @@
 //! use acs_chat_rest::ChatRestClient;
 //!
 //! # fn demo(auth_policy: Arc<dyn Policy>) -> azure_core::Result<()> {
-//! let client = ChatRestClient::new("https://contoso.communication.azure.com/", auth_policy, None)?;
+//! let client = ChatRestClient::new("https://contoso.communication.azure.com", auth_policy, None)?;
 //! assert_eq!(client.api_version(), acs_chat_rest::DEFAULT_API_VERSION);
 //! # Ok(())
 //! # }
@@ -27,26 +29,9 @@ mod client;
 mod chat;
 #[rustfmt::skip]
 mod chat_thread;
-#[rustfmt::skip]
-mod support;
 
 pub use chat::*;
 pub use chat_thread::*;
 pub use client::*;
 
 pub use acs_chat_models as models;
-
-/// One page of a list operation: the page model as the service sent it.
-///
-/// Lists return an `azure_core` [`Pager`](azure_core::http::Pager) of these; iterate it for the
-/// items, or call `into_pages()` for whole pages.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Paged<M>(pub M);
-
-impl<M> Paged<M> {
-    /// The page model.
-    pub fn into_inner(self) -> M {
-        self.0
-    }
-}

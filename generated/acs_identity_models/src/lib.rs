@@ -18,52 +18,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-/// The conversions every extensible enum has beside `as_str` and `From<&str>`: from `String`,
-/// `FromStr`, `AsRef<str>`, `Display`, and serde as a plain string.
-macro_rules! extensible_enum {
-    ($name:ident) => {
-        impl From<String> for $name {
-            fn from(value: String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::UnknownValue(_) => Self::UnknownValue(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                Ok(Self::from(<String as serde::Deserialize>::deserialize(deserializer)?))
-            }
-        }
-    };
-}
-
 #[rustfmt::skip]
 mod models;
 

@@ -10,40 +10,43 @@ impl IdentityOperations<'_> {
     ///
     /// `POST /identities` (`IdentityOperations_Create`).
     ///
-    /// A status other than 201 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn create(
         &self,
         options: Option<IdentityOperationsCreateOptions<'_>>,
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::CommunicationIdentityAccessTokenResult>,
     > {
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "IdentityOperations_Create",
+            &[acs_rest_core::Success::Code(201)],
+            acs_rest_core::Retry::AtMostOnce,
+        );
         let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(&mut url, "/identities");
+        let client_ = self.client;
+        let mut url_ = client_.core.url("/identities");
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("accept", "application/json");
-        if let Some(body) = options.body {
-            request.insert_header("content-type", "application/json");
-            request.set_body(body);
+        request_.insert_header("accept", "application/json");
+        if let Some(body_) = options.body {
+            request_.insert_header("content-type", "application/json");
+            request_.set_body(body_);
+        } else {
+            request_.insert_header("content-type", "application/json");
         }
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "IdentityOperations_Create",
-                &[201],
-            )
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Delete the identity, revoke all tokens for the identity and delete all associated data.
     ///
@@ -52,37 +55,39 @@ impl IdentityOperations<'_> {
     /// Parameters:
     /// - `id`: Identifier of the identity to be deleted.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn delete(
         &self,
         id: &str,
         options: Option<IdentityOperationsDeleteOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!("/identities/{}", crate ::support::encode_path_segment(id)),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "IdentityOperations_Delete",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!("/identities/{}", acs_rest_core::url::encode_path_segment(id)),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Delete,
         );
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "IdentityOperations_Delete",
-                &[204],
-            )
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Issue a new token for an identity.
     ///
@@ -92,7 +97,9 @@ impl IdentityOperations<'_> {
     /// - `id`: Identifier of the identity to issue token for.
     /// - `body`: Requested scopes for the new token.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn issue_access_token(
         &self,
         id: &str,
@@ -103,37 +110,38 @@ impl IdentityOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::CommunicationIdentityAccessToken>,
     > {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/identities/{}/:issueAccessToken", crate
-                ::support::encode_path_segment(id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "IdentityOperations_IssueAccessToken",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/identities/{}/:issueAccessToken",
+                    acs_rest_core::url::encode_path_segment(id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("accept", "application/json");
-        request.insert_header("content-type", "application/json");
-        request.set_body(body);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "IdentityOperations_IssueAccessToken",
-                &[200],
-            )
+        request_.insert_header("accept", "application/json");
+        let body_ = body;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Revoke all access tokens for the specific identity.
     ///
@@ -142,40 +150,43 @@ impl IdentityOperations<'_> {
     /// Parameters:
     /// - `id`: Identifier of the identity.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn revoke_access_tokens(
         &self,
         id: &str,
         options: Option<IdentityOperationsRevokeAccessTokensOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/identities/{}/:revokeAccessTokens", crate
-                ::support::encode_path_segment(id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "IdentityOperations_RevokeAccessTokens",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/identities/{}/:revokeAccessTokens",
+                    acs_rest_core::url::encode_path_segment(id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "IdentityOperations_RevokeAccessTokens",
-                &[204],
-            )
+        request_.insert_header("content-type", "application/json");
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
 }
 /// Optional parameters of `IdentityOperations_Create`.
@@ -187,7 +198,8 @@ pub struct IdentityOperationsCreateOptions<'a> {
             crate::models::CommunicationIdentityCreateRequest,
         >,
     >,
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for IdentityOperationsCreateOptions<'_> {
@@ -199,7 +211,8 @@ impl ::std::fmt::Debug for IdentityOperationsCreateOptions<'_> {
 /// Optional parameters of `IdentityOperations_Delete`.
 #[derive(Clone, Default)]
 pub struct IdentityOperationsDeleteOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for IdentityOperationsDeleteOptions<'_> {
@@ -211,7 +224,8 @@ impl ::std::fmt::Debug for IdentityOperationsDeleteOptions<'_> {
 /// Optional parameters of `IdentityOperations_IssueAccessToken`.
 #[derive(Clone, Default)]
 pub struct IdentityOperationsIssueAccessTokenOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for IdentityOperationsIssueAccessTokenOptions<'_> {
@@ -223,7 +237,8 @@ impl ::std::fmt::Debug for IdentityOperationsIssueAccessTokenOptions<'_> {
 /// Optional parameters of `IdentityOperations_RevokeAccessTokens`.
 #[derive(Clone, Default)]
 pub struct IdentityOperationsRevokeAccessTokensOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for IdentityOperationsRevokeAccessTokensOptions<'_> {

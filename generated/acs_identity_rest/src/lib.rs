@@ -3,9 +3,11 @@
 
 //! A low-level client for the CommunicationIdentityClient REST API, api-version `2026-09-23`.
 //!
-//! Generated from Microsoft's spec `specification/communication/data-plane/Identity/stable/2026-09-23/CommunicationIdentity.json`: [`IdentityRestClient`] has one async method per
-//! operation, grouped as the spec groups them, each with an options struct for its optional
-//! parameters. Authentication is supplied by the caller as an `azure_core` policy.
+//! Generated from Microsoft's spec `specification/communication/data-plane/Identity/stable/2026-09-23/CommunicationIdentity.json`: [`IdentityRestClient`] has one method per operation,
+//! grouped as the spec groups them, each with an options struct for its optional parameters. Lists
+//! return `azure_core` pagers, long-running operations pollers. Sending, retries, limits and errors
+//! follow the rules of `acs_rest_core`. Authentication is supplied by the caller as an
+//! `azure_core` policy.
 //!
 //! ```no_run
 //! use std::sync::Arc;
@@ -14,7 +16,7 @@
 //! use acs_identity_rest::IdentityRestClient;
 //!
 //! # fn demo(auth_policy: Arc<dyn Policy>) -> azure_core::Result<()> {
-//! let client = IdentityRestClient::new("https://contoso.communication.azure.com/", auth_policy, None)?;
+//! let client = IdentityRestClient::new("https://contoso.communication.azure.com", auth_policy, None)?;
 //! assert_eq!(client.api_version(), acs_identity_rest::DEFAULT_API_VERSION);
 //! # Ok(())
 //! # }
@@ -29,8 +31,6 @@ mod identity;
 mod teams_extension;
 #[rustfmt::skip]
 mod teams_user;
-#[rustfmt::skip]
-mod support;
 
 pub use client::*;
 pub use identity::*;
@@ -38,18 +38,3 @@ pub use teams_extension::*;
 pub use teams_user::*;
 
 pub use acs_identity_models as models;
-
-/// One page of a list operation: the page model as the service sent it.
-///
-/// Lists return an `azure_core` [`Pager`](azure_core::http::Pager) of these; iterate it for the
-/// items, or call `into_pages()` for whole pages.
-#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
-#[serde(transparent)]
-pub struct Paged<M>(pub M);
-
-impl<M> Paged<M> {
-    /// The page model.
-    pub fn into_inner(self) -> M {
-        self.0
-    }
-}

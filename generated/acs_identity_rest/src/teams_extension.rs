@@ -13,7 +13,9 @@ impl TeamsExtensionOperations<'_> {
     /// Parameters:
     /// - `body`: Request payload for the token exchange.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn exchange_token(
         &self,
         body: azure_core::http::RequestContent<
@@ -23,34 +25,31 @@ impl TeamsExtensionOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::CommunicationIdentityAccessTokenResult>,
     > {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            "/access/teamsExtension/:exchangeAccessToken",
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "TeamsExtensionOperations_ExchangeToken",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::AtMostOnce,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_.core.url("/access/teamsExtension/:exchangeAccessToken");
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("accept", "application/json");
-        request.insert_header("content-type", "application/json");
-        request.set_body(body);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "TeamsExtensionOperations_ExchangeToken",
-                &[200],
-            )
+        request_.insert_header("accept", "application/json");
+        let body_ = body;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Get Teams Phone access assignment by object id.
     ///
@@ -60,7 +59,9 @@ impl TeamsExtensionOperations<'_> {
     /// - `tenant_id`: Tenant Id we want to get the assignment for.
     /// - `object_id`: Object Id we want to get the assignment for.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn get_assignment(
         &self,
         tenant_id: &str,
@@ -69,36 +70,36 @@ impl TeamsExtensionOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::TeamsExtensionAssignmentResponse>,
     > {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/access/teamsExtension/tenants/{}/assignments/{}", crate
-                ::support::encode_path_segment(tenant_id), crate
-                ::support::encode_path_segment(object_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "TeamsExtensionOperations_GetAssignment",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/access/teamsExtension/tenants/{}/assignments/{}",
+                    acs_rest_core::url::encode_path_segment(tenant_id),
+                    acs_rest_core::url::encode_path_segment(object_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Get,
         );
-        request.insert_header("accept", "application/json");
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "TeamsExtensionOperations_GetAssignment",
-                &[200],
-            )
+        request_.insert_header("accept", "application/json");
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Creates or replaces a Teams Phone access assignment.
     ///
@@ -109,7 +110,9 @@ impl TeamsExtensionOperations<'_> {
     /// - `object_id`: Object Id we want to update the assignment for.
     /// - `body`: Values we want to set.
     ///
-    /// A status other than 200, 201 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn upsert_assignment(
         &self,
         tenant_id: &str,
@@ -121,38 +124,39 @@ impl TeamsExtensionOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::TeamsExtensionAssignmentResponse>,
     > {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/access/teamsExtension/tenants/{}/assignments/{}", crate
-                ::support::encode_path_segment(tenant_id), crate
-                ::support::encode_path_segment(object_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "TeamsExtensionOperations_UpsertAssignment",
+            &[acs_rest_core::Success::Code(200), acs_rest_core::Success::Code(201)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/access/teamsExtension/tenants/{}/assignments/{}",
+                    acs_rest_core::url::encode_path_segment(tenant_id),
+                    acs_rest_core::url::encode_path_segment(object_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Put,
         );
-        request.insert_header("accept", "application/json");
-        request.insert_header("content-type", "application/json");
-        request.set_body(body);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "TeamsExtensionOperations_UpsertAssignment",
-                &[200, 201],
-            )
+        request_.insert_header("accept", "application/json");
+        let body_ = body;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
     /// Removes a Teams Phone access assignment.
     ///
@@ -162,48 +166,51 @@ impl TeamsExtensionOperations<'_> {
     /// - `tenant_id`: Tenant Id we want to remove the assignment for.
     /// - `object_id`: Object Id we want to remove the assignment for.
     ///
-    /// A status other than 204 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn delete_assignment(
         &self,
         tenant_id: &str,
         object_id: &str,
         options: Option<TeamsExtensionOperationsDeleteAssignmentOptions<'_>>,
     ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
-        let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(
-            &mut url,
-            &format!(
-                "/access/teamsExtension/tenants/{}/assignments/{}", crate
-                ::support::encode_path_segment(tenant_id), crate
-                ::support::encode_path_segment(object_id)
-            ),
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "TeamsExtensionOperations_DeleteAssignment",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::Safe,
         );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let mut url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/access/teamsExtension/tenants/{}/assignments/{}",
+                    acs_rest_core::url::encode_path_segment(tenant_id),
+                    acs_rest_core::url::encode_path_segment(object_id)
+                ),
+            );
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Delete,
         );
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "TeamsExtensionOperations_DeleteAssignment",
-                &[204],
-            )
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
 }
 /// Optional parameters of `TeamsExtensionOperations_ExchangeToken`.
 #[derive(Clone, Default)]
 pub struct TeamsExtensionOperationsExchangeTokenOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for TeamsExtensionOperationsExchangeTokenOptions<'_> {
@@ -215,7 +222,8 @@ impl ::std::fmt::Debug for TeamsExtensionOperationsExchangeTokenOptions<'_> {
 /// Optional parameters of `TeamsExtensionOperations_GetAssignment`.
 #[derive(Clone, Default)]
 pub struct TeamsExtensionOperationsGetAssignmentOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for TeamsExtensionOperationsGetAssignmentOptions<'_> {
@@ -227,7 +235,8 @@ impl ::std::fmt::Debug for TeamsExtensionOperationsGetAssignmentOptions<'_> {
 /// Optional parameters of `TeamsExtensionOperations_UpsertAssignment`.
 #[derive(Clone, Default)]
 pub struct TeamsExtensionOperationsUpsertAssignmentOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for TeamsExtensionOperationsUpsertAssignmentOptions<'_> {
@@ -239,7 +248,8 @@ impl ::std::fmt::Debug for TeamsExtensionOperationsUpsertAssignmentOptions<'_> {
 /// Optional parameters of `TeamsExtensionOperations_DeleteAssignment`.
 #[derive(Clone, Default)]
 pub struct TeamsExtensionOperationsDeleteAssignmentOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for TeamsExtensionOperationsDeleteAssignmentOptions<'_> {

@@ -13,7 +13,9 @@ impl TeamsUserOperations<'_> {
     /// Parameters:
     /// - `body`: Request payload for the token exchange.
     ///
-    /// A status other than 200 is an error; its body is readable with [`crate::communication_error_response`].
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    ///
+    /// A status other than the declared successes is an error; its body is readable with `acs_rest_core::ErrorExt::error_model::<crate::models::CommunicationErrorResponse>()`.
     pub async fn exchange_teams_user_access_token(
         &self,
         body: azure_core::http::RequestContent<
@@ -23,37 +25,38 @@ impl TeamsUserOperations<'_> {
     ) -> azure_core::Result<
         azure_core::http::Response<crate::models::CommunicationIdentityAccessToken>,
     > {
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "TeamsUserOperations_ExchangeTeamsUserAccessToken",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::AtMostOnce,
+        );
         let options = options.unwrap_or_default();
-        let client = self.client;
-        let mut url = client.endpoint.clone();
-        crate::support::set_path(&mut url, "/teamsUser/:exchangeAccessToken");
+        let client_ = self.client;
+        let mut url_ = client_.core.url("/teamsUser/:exchangeAccessToken");
         {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("api-version", &client.api_version);
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
         }
-        let mut request = azure_core::http::Request::new(
-            url,
+        let mut request_ = azure_core::http::Request::new(
+            url_,
             azure_core::http::Method::Post,
         );
-        request.insert_header("accept", "application/json");
-        request.insert_header("content-type", "application/json");
-        request.set_body(body);
-        let context = options.method_options.context.to_borrowed();
-        let response = crate::support::send(
-                &client.pipeline,
-                &context,
-                &mut request,
-                "TeamsUserOperations_ExchangeTeamsUserAccessToken",
-                &[200],
-            )
+        request_.insert_header("accept", "application/json");
+        let body_ = body;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
             .await?;
-        Ok(response.into())
+        Ok(response_.into())
     }
 }
 /// Optional parameters of `TeamsUserOperations_ExchangeTeamsUserAccessToken`.
 #[derive(Clone, Default)]
 pub struct TeamsUserOperationsExchangeTeamsUserAccessTokenOptions<'a> {
-    /// Options for this call: context, and for lists the page to resume from.
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,
 }
 impl ::std::fmt::Debug for TeamsUserOperationsExchangeTeamsUserAccessTokenOptions<'_> {

@@ -67,7 +67,7 @@ pub(crate) fn rest_client(
     ChatRestClient::new(
         url.as_str(),
         Arc::new(BearerTokenPolicy::new(credential)),
-        Some(ChatRestClientOptions { client_options: options.client_options, api_version }),
+        Some(ChatRestClientOptions { client_options: options.client_options, api_version, ..Default::default() }),
     )
 }
 

@@ -382,7 +382,7 @@ pub(crate) mod convert {
         let attachment_type = match model.attachment_type {
             wire::ChatAttachmentType::Image => ChatAttachmentType::Image,
             wire::ChatAttachmentType::File => ChatAttachmentType::File,
-            wire::ChatAttachmentType::UnknownValue(name) => ChatAttachmentType::Unknown(name),
+            other => ChatAttachmentType::Unknown(other.as_str().to_owned()),
         };
         ChatAttachment {
             id: model.id,
@@ -431,6 +431,7 @@ pub(crate) mod convert {
             }
             wire::ChatRetentionPolicy::None(_) => ChatRetentionPolicy::None,
             wire::ChatRetentionPolicy::UnknownKind(value) => ChatRetentionPolicy::Unknown(value),
+            other => ChatRetentionPolicy::Unknown(serde_json::to_value(&other).unwrap_or_default()),
         }
     }
 
@@ -486,7 +487,6 @@ pub(crate) mod convert {
         errors
             .into_iter()
             .map(|error| {
-                let error = CommunicationError::from(error);
                 let found = error.target.as_deref().and_then(|target| {
                     (0..requested.len()).find(|&i| !used[i] && requested[i].identifier.raw_id() == target)
                 });

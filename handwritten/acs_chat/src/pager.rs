@@ -5,7 +5,6 @@
 //! requested until the stream is polled, and each page is requested only when the items of the
 //! previous one are used up.
 
-use acs_chat_rest::Paged;
 use azure_core::http::pager::{Page, PagerContinuation, PagerOptions};
 use azure_core::http::{Pager, Url};
 use futures::stream::{BoxStream, Stream, StreamExt};
@@ -134,21 +133,20 @@ pub(crate) fn wire_count(name: &str, value: Option<u32>, zero_allowed: bool) -> 
 /// The pages of a generated pager, converted: `split` takes a page model apart into its wire
 /// items and next link, `convert` makes each wire item a user-facing one.
 pub(crate) fn convert_pages<C, W, T>(
-    pager: Pager<Paged<C>>,
+    pager: Pager<C>,
     endpoint: Url,
     split: fn(C) -> (Vec<W>, Option<String>),
     convert: fn(W) -> azure_core::Result<T>,
 ) -> BoxStream<'static, azure_core::Result<ChatPage<T>>>
 where
-    C: serde::de::DeserializeOwned + Send + 'static,
-    Paged<C>: Page + Send,
+    C: serde::de::DeserializeOwned + Page + Send + 'static,
     W: Send + 'static,
     T: Send + 'static,
 {
     pager
         .into_pages()
         .map(move |response| {
-            let Paged(model) = response?.into_model()?;
+            let model = response?.into_model()?;
             let (items, next_link) = split(model);
             let items = items.into_iter().map(convert).collect::<azure_core::Result<Vec<T>>>()?;
             let continuation = match next_link.filter(|link| !link.is_empty()) {

@@ -1,17 +1,18 @@
-//! Conversions between this crate's types and the generated wire models of `acs_chat_models`.
+//! Conversions between this crate's identifiers and the generated wire models of `acs_common_models`.
 //!
 //! * [`CommunicationIdentifier`] ⇄ [`CommunicationIdentifierModel`]. From the model, `kind` is
 //!   used when present, otherwise the one nested identifier that is set; `rawId` is kept. A model
 //!   with two nested identifiers, a `kind` that disagrees with its nested identifier, or nothing
 //!   to go by, is an [`ErrorKind::DataConversion`](azure_core::error::ErrorKind::DataConversion)
 //!   error. A kind or cloud this SDK does not know becomes an
-//!   [`UnknownIdentifier`] holding the `rawId`.
-//! * [`CommunicationError`] ⇄ the generated `CommunicationError`.
+//!   [`UnknownIdentifier`] holding the `rawId`. As in the official SDKs, the `rawId` is the identity:
+//!   a communication user's id is its `rawId` when the service sends one, and a model with only a
+//!   `rawId` is parsed as a raw id ([`CommunicationIdentifier::from_raw_id`]).
 //!
 //! # Example
 //!
 //! ```
-//! use acs_chat_models::CommunicationIdentifierModel;
+//! use acs_common_models::CommunicationIdentifierModel;
 //! use acs_common::CommunicationIdentifier;
 //!
 //! let json = r#"{"rawId":"4:+14255550123","phoneNumber":{"value":"+14255550123"}}"#;
@@ -24,9 +25,9 @@
 //! # Ok::<(), azure_core::Error>(())
 //! ```
 
-use crate::error::{invalid_data, CommunicationError};
+use crate::error::invalid_data;
 use crate::identifier::*;
-use acs_chat_models::{
+use acs_common_models::{
     CommunicationCloudEnvironmentModel, CommunicationIdentifierModel, CommunicationIdentifierModelKind,
     CommunicationUserIdentifierModel, MicrosoftTeamsAppIdentifierModel, MicrosoftTeamsUserIdentifierModel,
     PhoneNumberIdentifierModel, TeamsExtensionUserIdentifierModel,
@@ -52,7 +53,7 @@ impl TryFrom<&CommunicationCloudEnvironmentModel> for CommunicationCloudEnvironm
             CommunicationCloudEnvironmentModel::Public => Ok(Self::Public),
             CommunicationCloudEnvironmentModel::Dod => Ok(Self::Dod),
             CommunicationCloudEnvironmentModel::Gcch => Ok(Self::Gcch),
-            CommunicationCloudEnvironmentModel::UnknownValue(value) => value.parse(),
+            other => other.as_str().parse(),
         }
     }
 }
@@ -157,7 +158,7 @@ fn identifier_from_model(model: CommunicationIdentifierModel) -> azure_core::Res
         (None, Some(kind)) => kind.clone(),
         (None, None) => {
             return match raw_id {
-                Some(raw_id) => Ok(UnknownIdentifier::new(raw_id).into()),
+                Some(raw_id) => Ok(CommunicationIdentifier::from_raw_id(&raw_id)),
                 None => Err(invalid_data("the identifier model has no kind, no rawId and no nested identifier")),
             }
         }
@@ -202,7 +203,7 @@ fn identifier_from_model(model: CommunicationIdentifierModel) -> azure_core::Res
     Ok(match kind {
         Kind::CommunicationUser => {
             let user = model.communication_user.clone().ok_or_else(|| missing("communicationUser"))?;
-            CommunicationUserIdentifier::new(user.id).into()
+            CommunicationUserIdentifier::new(raw_id.clone().unwrap_or(user.id)).into()
         }
         Kind::PhoneNumber => {
             let phone = model.phone_number.clone().ok_or_else(|| missing("phoneNumber"))?;
@@ -248,30 +249,8 @@ fn identifier_from_model(model: CommunicationIdentifierModel) -> azure_core::Res
                 None => unknown()?,
             }
         }
-        Kind::Unknown | Kind::UnknownValue(_) => unknown()?,
+        _ => unknown()?,
     })
-}
-
-impl From<acs_chat_models::CommunicationError> for CommunicationError {
-    fn from(error: acs_chat_models::CommunicationError) -> Self {
-        let mut converted = CommunicationError::new(error.code, error.message);
-        converted.target = error.target;
-        converted.details = error.details.unwrap_or_default().into_iter().map(Self::from).collect();
-        converted.inner_error = error.inner_error.map(|inner| Box::new(Self::from(*inner)));
-        converted
-    }
-}
-
-impl From<CommunicationError> for acs_chat_models::CommunicationError {
-    fn from(error: CommunicationError) -> Self {
-        Self {
-            code: error.code,
-            message: error.message,
-            target: error.target,
-            details: (!error.details.is_empty()).then(|| error.details.into_iter().map(Self::from).collect()),
-            inner_error: error.inner_error.map(|inner| Box::new(Self::from(*inner))),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -299,8 +278,15 @@ mod tests {
         // Without rawId the canonical one is computed.
         let id = parse(r#"{"microsoftTeamsApp":{"appId":"a","cloud":"gcch"}}"#).unwrap();
         assert_eq!(id.raw_id(), "28:gcch:a");
-        // Only a rawId: unknown, text kept.
-        assert_eq!(parse(r#"{"rawId":"8:acs:r_u"}"#).unwrap(), UnknownIdentifier::new("8:acs:r_u").into());
+        // Only a rawId: parsed as a raw id.
+        assert_eq!(parse(r#"{"rawId":"8:acs:r_u"}"#).unwrap(), CommunicationUserIdentifier::new("8:acs:r_u").into());
+        assert_eq!(
+            parse(r#"{"rawId":"28:ag08-global:x"}"#).unwrap(),
+            UnknownIdentifier::new("28:ag08-global:x").into()
+        );
+        // A communication user is its raw id, as the official SDKs read it.
+        let id = parse(r#"{"rawId":"8:acs:r_u","communicationUser":{"id":"r_u"}}"#).unwrap();
+        assert_eq!(id, CommunicationUserIdentifier::new("8:acs:r_u").into());
     }
 
     #[test]
@@ -355,16 +341,5 @@ mod tests {
                 "microsoftTeamsUser": {"userId": "v", "isAnonymous": true, "cloud": "public"}
             })
         );
-    }
-
-    #[test]
-    fn error_model_conversion_round_trips() {
-        let json = r#"{"code":"A","message":"B","target":"t","details":[{"code":"C","message":"D"}],
-            "innererror":{"code":"E","message":"F"}}"#;
-        let model: acs_chat_models::CommunicationError = serde_json::from_str(json).unwrap();
-        let ours = CommunicationError::from(model.clone());
-        assert_eq!(ours.details[0].code, "C");
-        assert_eq!(ours.inner_error.as_ref().unwrap().code, "E");
-        assert_eq!(acs_chat_models::CommunicationError::from(ours), model);
     }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use acs_common::error::{communication_error, CommunicationError, ErrorExt};
+use acs_common::error::{CommunicationError, ErrorExt};
 use acs_common::hmac::{AccessKey, HmacAuthPolicy};
 use azure_core::error::ErrorKind;
 use azure_core::http::{Context, Method, Request, RetryOptions, StatusCode, Url};
@@ -32,12 +32,15 @@ async fn service_error_is_readable_from_the_http_error() {
     assert_eq!(service.code, "BadRequest");
     assert_eq!(service.message, "One or more participants are invalid");
     assert_eq!(service.target.as_deref(), Some("participants"));
-    assert_eq!(
-        service.details,
-        vec![CommunicationError::new("NotFound", "User not found").with_target("8:acs:r_missing")]
-    );
-    assert_eq!(*service.inner_error.unwrap(), CommunicationError::new("InvalidParticipant", "inner"));
-    assert_eq!(communication_error(&error).unwrap().code, "BadRequest");
+    let detail = CommunicationError {
+        code: "NotFound".into(),
+        message: "User not found".into(),
+        target: Some("8:acs:r_missing".into()),
+        ..Default::default()
+    };
+    assert_eq!(service.details, Some(vec![detail]));
+    let inner = CommunicationError { code: "InvalidParticipant".into(), message: "inner".into(), ..Default::default() };
+    assert_eq!(*service.inner_error.unwrap(), inner);
 }
 
 #[tokio::test]
@@ -57,5 +60,5 @@ async fn unauthorized_error_is_readable() {
     .await;
     let service = error.communication_error().unwrap();
     assert_eq!(service.code, "InvalidAuthenticationToken");
-    assert_eq!(service.to_string(), "InvalidAuthenticationToken: Authentication failed");
+    assert_eq!(service.message, "Authentication failed");
 }

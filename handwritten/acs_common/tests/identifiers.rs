@@ -192,9 +192,9 @@ proptest! {
 
     #[test]
     fn wire_model_round_trip_is_exact(id in identifier()) {
-        let model = acs_chat_models::CommunicationIdentifierModel::from(&id);
+        let model = acs_common_models::CommunicationIdentifierModel::from(&id);
         let json = serde_json::to_string(&model).unwrap();
-        let parsed: acs_chat_models::CommunicationIdentifierModel = serde_json::from_str(&json).unwrap();
+        let parsed: acs_common_models::CommunicationIdentifierModel = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&parsed, &model);
         prop_assert_eq!(CommunicationIdentifier::try_from(parsed).unwrap(), id);
     }

@@ -142,7 +142,11 @@ impl CommunicationIdentityClient {
         let rest = IdentityRestClient::new(
             endpoint.as_str(),
             auth,
-            Some(IdentityRestClientOptions { client_options: options.client_options, api_version }),
+            Some(IdentityRestClientOptions {
+                client_options: options.client_options,
+                api_version,
+                ..Default::default()
+            }),
         )?;
         Ok(Self { rest })
     }

@@ -44,7 +44,7 @@ async fn chat_call(emulator: &EmulatorHandle, token: &AccessToken) -> azure_core
 fn assert_service_error(error: &azure_core::Error, status: StatusCode, code: &str) {
     assert_eq!(error.http_status(), Some(status), "{}", error.detailed_message());
     let service = error.communication_error().expect("the service's CommunicationError");
-    assert_eq!(service.code, code, "{service}");
+    assert_eq!(service.code, code, "{service:?}");
     assert!(!service.message.is_empty());
 }
 

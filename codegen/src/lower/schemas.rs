@@ -1,0 +1,774 @@
+//! Schemas to types: structs (with `allOf` parents), enums, discriminated unions, untagged unions,
+//! aliases and maps, and the Rust type of every schema position, formats included.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::{extension_str, Lowerer, SchemaRef};
+use crate::error::{Error, Result, SourceLoc};
+use crate::ir::*;
+use crate::names::{bare, type_name, value_name};
+
+/// An object's properties (parents first), required names, `additionalProperties`, and the
+/// discriminator properties of its ancestors (left to their unions).
+#[derive(Clone, Default)]
+pub(crate) struct Collected<'a> {
+    pub(crate) properties: IndexMap<String, (SchemaRef<'a>, SourceLoc)>,
+    pub(crate) required: BTreeSet<String>,
+    pub(crate) additional: Option<(SchemaRef<'a>, SourceLoc)>,
+    pub(crate) discriminators: BTreeSet<String>,
+}
+
+impl<'a> Collected<'a> {
+    fn merge(&mut self, other: &Collected<'a>) {
+        for (name, property) in &other.properties {
+            // A child may restate a parent's property; the later definition wins.
+            self.properties.insert(name.clone(), property.clone());
+        }
+        self.required.extend(other.required.iter().cloned());
+        if other.additional.is_some() {
+            self.additional = other.additional.clone();
+        }
+        self.discriminators.extend(other.discriminators.iter().cloned());
+    }
+}
+
+/// An object schema's properties, required names, `allOf` parts and `additionalProperties`.
+type ObjectParts<'a> = (
+    Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    &'a [String],
+    &'a [ReferenceOr<Schema>],
+    &'a Option<AdditionalProperties>,
+);
+
+/// The deepest `allOf` chain followed; deeper is an error rather than a stack overflow.
+const MAX_ALL_OF_DEPTH: usize = 1024;
+
+/// The single `$ref` of an `allOf` wrapper that only annotates a reference (description, readOnly, …).
+pub(crate) fn wrapped_ref(schema: &Schema) -> Option<&str> {
+    fn single(all_of: &[ReferenceOr<Schema>]) -> Option<&str> {
+        match all_of {
+            [ReferenceOr::Reference { reference }] => Some(reference.as_str()),
+            _ => None,
+        }
+    }
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => single(all_of),
+        SchemaKind::Any(any)
+            if any.properties.is_empty()
+                && any.additional_properties.is_none()
+                && any.typ.as_deref().is_none_or(|t| t == "object") =>
+        {
+            single(&any.all_of)
+        }
+        _ => None,
+    }
+}
+
+pub(crate) fn is_object(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(any) => {
+            any.typ.as_deref() == Some("object")
+                || !any.properties.is_empty()
+                || !any.all_of.is_empty()
+                || any.additional_properties.is_some()
+        }
+        _ => false,
+    }
+}
+
+/// Whether a schema is binary content (`type: file`, `format: binary`): a body, never a model.
+pub(crate) fn is_binary(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary)),
+        SchemaKind::Any(any) => {
+            any.format.as_deref() == Some("binary") && any.typ.as_deref().is_none_or(|t| t == "string")
+        }
+        _ => false,
+    }
+}
+
+/// Whether a schema is a plain string (no enum, no format that makes it something else).
+pub(crate) fn is_plain_string(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            s.enumeration.is_empty()
+                && matches!(&s.format, VariantOrUnknownOrEmpty::Empty | VariantOrUnknownOrEmpty::Unknown(_))
+        }
+        _ => false,
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Whether component `name` is binary content (a body type, not a model).
+    pub(crate) fn is_binary_component(&self, name: &str) -> bool {
+        let mut current = name;
+        for _ in 0..16 {
+            match self.openapi.components.as_ref().and_then(|c| c.schemas.get(current)) {
+                Some(ReferenceOr::Item(schema)) => return is_binary(schema),
+                Some(ReferenceOr::Reference { reference }) => {
+                    let Some(next) = reference.strip_prefix(super::SCHEMA_PREFIX) else { return false };
+                    current = next;
+                }
+                None => return false,
+            }
+        }
+        false
+    }
+
+    pub(crate) fn lower_schemas(&mut self) -> Result<()> {
+        // Unions first, so that their children know to leave the discriminator out.
+        for (name, schema) in self.schemas() {
+            if let ReferenceOr::Item(schema) = schema {
+                if let Some(discriminator) = &schema.schema_data.discriminator {
+                    let loc = self.schema_loc(name);
+                    let union_name = self.rust_type_name(name);
+                    for child in discriminator.mapping.values() {
+                        let (child_name, _) = self.component(child, &loc.join("discriminator").join("mapping"))?;
+                        self.union_children
+                            .insert(child_name.to_string(), (union_name.clone(), discriminator.property_name.clone()));
+                    }
+                }
+            }
+        }
+        for (name, schema) in self.schemas() {
+            if self.is_binary_component(name) {
+                continue; // binary content: only ever a body
+            }
+            let loc = self.schema_loc(name);
+            let rust_name = self.rust_type_name(name);
+            self.claim_type_name(&rust_name, &loc)?;
+            let doc_of = |schema: &Schema| schema.schema_data.description.clone().unwrap_or_default();
+            let def = match schema {
+                ReferenceOr::Reference { reference } => {
+                    let (target, _) = self.component(reference, &loc)?;
+                    self.alias_to(&rust_name, target, String::new(), &loc)?
+                }
+                ReferenceOr::Item(schema) => {
+                    if let Some(discriminator) = &schema.schema_data.discriminator {
+                        self.union(&rust_name, name, schema, discriminator, &loc)?
+                    } else if let Some(def) = self.enum_def(&rust_name, schema, &loc)? {
+                        def
+                    } else if self.union_children.contains_key(name.as_str()) {
+                        TypeDef::Struct(self.struct_def(&rust_name, Some(name), schema, &loc)?)
+                    } else if let Some(reference) = wrapped_ref(schema) {
+                        let (target, _) = self.component(reference, &loc)?;
+                        self.alias_to(&rust_name, target, doc_of(schema), &loc)?
+                    } else if let Some(values) = map_only(schema) {
+                        let target =
+                            self.type_ref(values, &format!("{rust_name}Value"), &loc.join("additionalProperties"))?;
+                        TypeDef::Alias(AliasDef {
+                            name: rust_name.clone(),
+                            doc: doc_of(schema),
+                            target: TypeRef::Map(Box::new(target)),
+                        })
+                    } else if is_object(schema) {
+                        TypeDef::Struct(self.struct_def(&rust_name, Some(name), schema, &loc)?)
+                    } else if let Some(def) = self.untagged(&rust_name, schema, &loc)? {
+                        def
+                    } else {
+                        let target = self.type_ref(SchemaRef::Inline(schema), &rust_name, &loc)?;
+                        TypeDef::Alias(AliasDef { name: rust_name.clone(), doc: doc_of(schema), target })
+                    }
+                }
+            };
+            self.insert_type(def, &loc)?;
+        }
+        Ok(())
+    }
+
+    /// `type rust_name = target;`, refusing aliases that lead back to themselves.
+    fn alias_to(&mut self, rust_name: &str, target: &str, doc: String, loc: &SourceLoc) -> Result<TypeDef> {
+        let mut seen = BTreeSet::from([self.rust_type_name(target)]);
+        let mut current = target.to_string();
+        loop {
+            if self.rust_type_name(&current) == rust_name {
+                return Err(Error::at(loc, format!("alias cycle: `{rust_name}` refers back to itself through $ref")));
+            }
+            let next = match self.openapi.components.as_ref().and_then(|c| c.schemas.get(&current)) {
+                Some(ReferenceOr::Reference { reference }) => {
+                    reference.strip_prefix(super::SCHEMA_PREFIX).map(str::to_string)
+                }
+                Some(ReferenceOr::Item(schema)) => {
+                    wrapped_ref(schema).and_then(|r| r.strip_prefix(super::SCHEMA_PREFIX)).map(str::to_string)
+                }
+                None => None,
+            };
+            match next {
+                Some(next) if seen.insert(self.rust_type_name(&next)) => current = next,
+                Some(_) => {
+                    return Err(Error::at(
+                        loc,
+                        format!("alias cycle: `{rust_name}` refers to a chain of $refs that never reaches a type"),
+                    ))
+                }
+                None => break,
+            }
+        }
+        if self.is_binary_component(target) {
+            return Err(Error::at(
+                loc,
+                "unsupported construct: binary content used as a model (it can only be a body)",
+            ));
+        }
+        let doc = if doc.is_empty() { format!("Another name for `{}`.", self.rust_type_name(target)) } else { doc };
+        Ok(TypeDef::Alias(AliasDef {
+            name: rust_name.to_string(),
+            doc,
+            target: TypeRef::Named(self.rust_type_name(target)),
+        }))
+    }
+
+    fn union(
+        &mut self,
+        rust_name: &str,
+        name: &str,
+        schema: &Schema,
+        discriminator: &openapiv3::Discriminator,
+        loc: &SourceLoc,
+    ) -> Result<TypeDef> {
+        let mut mapping: BTreeMap<String, String> =
+            discriminator.mapping.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        // OpenAPI 3: `oneOf` alternatives without a mapping are told apart by their schema names.
+        if mapping.is_empty() {
+            let alternatives = match &schema.schema_kind {
+                SchemaKind::OneOf { one_of } | SchemaKind::AnyOf { any_of: one_of } => one_of.as_slice(),
+                SchemaKind::Any(any) if !any.one_of.is_empty() => any.one_of.as_slice(),
+                SchemaKind::Any(any) => any.any_of.as_slice(),
+                _ => &[],
+            };
+            for alternative in alternatives {
+                if let ReferenceOr::Reference { reference } = alternative {
+                    let (child, _) = self.component(reference, &loc.join("oneOf"))?;
+                    mapping.insert(child.to_string(), reference.clone());
+                }
+            }
+        }
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (value, child) in &mapping {
+            let (child_name, child_schema) =
+                self.component(child, &loc.join("discriminator").join("mapping").join(value))?;
+            let variant = crate::names::variant_name(value);
+            if !seen.insert(variant.clone()) || variant == "UnknownKind" {
+                return Err(Error::at(
+                    loc,
+                    format!("name collision: discriminator values of `{name}` give two variants named `{variant}`"),
+                ));
+            }
+            let doc = match child_schema {
+                ReferenceOr::Item(s) => s.schema_data.description.clone().unwrap_or_default(),
+                ReferenceOr::Reference { .. } => String::new(),
+            };
+            variants.push(UnionVariant { variant, wire: value.clone(), model: self.rust_type_name(child_name), doc });
+        }
+        if variants.is_empty() {
+            return Err(Error::at(
+                &loc.join("discriminator"),
+                format!(
+                    "discriminator of `{name}` has no known kinds (no schema extends it with x-ms-discriminator-value)"
+                ),
+            ));
+        }
+        Ok(TypeDef::Union(UnionDef {
+            name: rust_name.to_string(),
+            doc: schema.schema_data.description.clone().unwrap_or_default(),
+            discriminator: discriminator.property_name.clone(),
+            variants,
+            usage: Usage::default(),
+            source: loc.clone(),
+        }))
+    }
+
+    pub(crate) fn enum_def(&mut self, rust_name: &str, schema: &Schema, loc: &SourceLoc) -> Result<Option<TypeDef>> {
+        let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else { return Ok(None) };
+        if string.enumeration.iter().flatten().next().is_none() {
+            return Ok(None);
+        }
+        let x_ms_enum = schema.schema_data.extensions.get("x-ms-enum");
+        let extensible = x_ms_enum.and_then(|e| e.get("modelAsString")).and_then(Value::as_bool).unwrap_or(false);
+        let described: BTreeMap<String, (Option<String>, String)> = x_ms_enum
+            .and_then(|e| e.get("values"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| {
+                let value = match v.get("value")? {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let name = v.get("name").and_then(Value::as_str).map(str::to_string);
+                let doc = v.get("description").and_then(Value::as_str).unwrap_or_default().to_string();
+                Some((value, (name, doc)))
+            })
+            .collect();
+        let mut values = Vec::new();
+        let mut seen = BTreeSet::new();
+        let mut seen_wire = BTreeSet::new();
+        for value in string.enumeration.iter().flatten() {
+            if !seen_wire.insert(value.clone()) {
+                continue; // a value listed twice
+            }
+            let (variant_source, doc) = described.get(value).cloned().unwrap_or((None, String::new()));
+            let variant = crate::names::variant_name(variant_source.as_deref().unwrap_or(value));
+            if variant == "UnknownValue" || !seen.insert(variant.clone()) {
+                return Err(Error::at(
+                    &loc.join("enum"),
+                    format!("name collision: enum `{rust_name}` has two values that become the variant `{variant}`"),
+                ));
+            }
+            values.push(EnumValue { variant, wire: value.clone(), doc });
+        }
+        Ok(Some(TypeDef::Enum(EnumDef {
+            name: rust_name.to_string(),
+            doc: schema.schema_data.description.clone().unwrap_or_default(),
+            values,
+            extensible,
+            usage: Usage::default(),
+            source: loc.clone(),
+        })))
+    }
+
+    /// `oneOf`/`anyOf` without a discriminator: an untagged union (or, with one non-null alternative,
+    /// that alternative).
+    fn untagged(&mut self, rust_name: &str, schema: &'a Schema, loc: &SourceLoc) -> Result<Option<TypeDef>> {
+        let (keyword, alternatives) = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+            SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+            SchemaKind::Any(any) if !any.one_of.is_empty() && any.properties.is_empty() => ("oneOf", &any.one_of),
+            SchemaKind::Any(any) if !any.any_of.is_empty() && any.properties.is_empty() => ("anyOf", &any.any_of),
+            _ => return Ok(None),
+        };
+        let mut variants = Vec::new();
+        let mut names = BTreeSet::new();
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let alt_loc = loc.join(keyword).join(i.to_string());
+            if let ReferenceOr::Item(s) = alternative {
+                if matches!(&s.schema_kind, SchemaKind::Any(any) if any.typ.as_deref() == Some("null")) {
+                    continue;
+                }
+            }
+            let ty = self.type_ref(alternative.into(), &format!("{rust_name}Variant{i}"), &alt_loc)?;
+            let base = match &ty {
+                TypeRef::Named(name) => name.clone(),
+                other => shape_name(other).to_string(),
+            };
+            let mut variant = base.clone();
+            let mut n = 2;
+            while !names.insert(variant.clone()) {
+                variant = format!("{base}{n}");
+                n += 1;
+            }
+            variants.push(UntaggedVariant { variant, ty, boxed: false });
+        }
+        if variants.is_empty() {
+            return Err(Error::at(&loc.join(keyword), format!("`{keyword}` has no alternative other than null")));
+        }
+        if variants.len() == 1 {
+            let only = variants.remove(0);
+            return Ok(Some(TypeDef::Alias(AliasDef {
+                name: rust_name.to_string(),
+                doc: schema.schema_data.description.clone().unwrap_or_default(),
+                target: only.ty,
+            })));
+        }
+        Ok(Some(TypeDef::Untagged(UntaggedDef {
+            name: rust_name.to_string(),
+            doc: schema.schema_data.description.clone().unwrap_or_default(),
+            variants,
+            usage: Usage::default(),
+            source: loc.clone(),
+        })))
+    }
+
+    /// Properties of component `name`, parents first, computed once.
+    fn collect_component(
+        &mut self,
+        name: &'a str,
+        loc: &SourceLoc,
+        visiting: &mut Vec<&'a str>,
+    ) -> Result<Rc<Collected<'a>>> {
+        if let Some(done) = self.collected.get(name) {
+            return Ok(done.clone());
+        }
+        if visiting.contains(&name) {
+            return Err(Error::at(loc, format!("allOf cycle: `{name}` is its own ancestor")));
+        }
+        if visiting.len() >= MAX_ALL_OF_DEPTH {
+            return Err(Error::at(loc, format!("allOf chain deeper than {MAX_ALL_OF_DEPTH} schemas")));
+        }
+        let (_, schema) = self.component(&format!("{}{name}", super::SCHEMA_PREFIX), loc)?;
+        let schema_loc = self.schema_loc(name);
+        visiting.push(name);
+        let collected = match schema {
+            ReferenceOr::Reference { reference } => {
+                let (target, _) = self.component(reference, &schema_loc)?;
+                let parent = self.collect_component(target, &schema_loc, visiting)?;
+                (*parent).clone()
+            }
+            ReferenceOr::Item(schema) => {
+                let mut collected = self.collect_schema(schema, &schema_loc, visiting)?;
+                if let Some(discriminator) = &schema.schema_data.discriminator {
+                    collected.discriminators.insert(discriminator.property_name.clone());
+                }
+                collected
+            }
+        };
+        visiting.pop();
+        let collected = Rc::new(collected);
+        self.collected.insert(name.to_string(), collected.clone());
+        Ok(collected)
+    }
+
+    /// Properties of an object schema, parents (allOf) first.
+    fn collect_schema(
+        &mut self,
+        schema: &'a Schema,
+        loc: &SourceLoc,
+        visiting: &mut Vec<&'a str>,
+    ) -> Result<Collected<'a>> {
+        let parts: ObjectParts<'a> = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => {
+                (Some(&object.properties), &object.required, &[], &object.additional_properties)
+            }
+            SchemaKind::AllOf { all_of } => (None, &[], all_of, &NO_ADDITIONAL),
+            SchemaKind::Any(any) => (Some(&any.properties), &any.required, &any.all_of, &any.additional_properties),
+            _ => return Err(Error::at(loc, "unsupported construct: expected an object schema")),
+        };
+        let (properties, required, all_of, additional) = parts;
+        let mut out = Collected::default();
+        for (i, part) in all_of.iter().enumerate() {
+            let part_loc = loc.join("allOf").join(i.to_string());
+            match part {
+                ReferenceOr::Reference { reference } => {
+                    let (parent_name, _) = self.component(reference, &part_loc)?;
+                    if self.is_binary_component(parent_name) {
+                        return Err(Error::at(&part_loc, "unsupported construct: allOf of binary content"));
+                    }
+                    let parent = self.collect_component(parent_name, &part_loc, visiting)?;
+                    out.merge(&parent);
+                }
+                ReferenceOr::Item(part) => {
+                    if !is_object(part) {
+                        self.warn(&part_loc, "ignored an allOf part that is not an object schema");
+                        continue;
+                    }
+                    let inline = self.collect_schema(part, &part_loc, visiting)?;
+                    out.merge(&inline);
+                }
+            }
+        }
+        for (name, property) in properties.into_iter().flatten() {
+            out.properties.insert(name.clone(), (property.into(), loc.join("properties").join(name)));
+        }
+        out.required.extend(required.iter().cloned());
+        if let Some(additional) = additional {
+            let additional_loc = loc.join("additionalProperties");
+            match additional {
+                AdditionalProperties::Any(true) => {
+                    out.additional = Some((SchemaRef::Inline(&ANY_SCHEMA), additional_loc))
+                }
+                AdditionalProperties::Any(false) => {}
+                AdditionalProperties::Schema(schema) => out.additional = Some(((&**schema).into(), additional_loc)),
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn struct_def(
+        &mut self,
+        rust_name: &str,
+        spec_name: Option<&'a str>,
+        schema: &'a Schema,
+        loc: &SourceLoc,
+    ) -> Result<StructDef> {
+        let collected = match spec_name {
+            Some(name) if self.schemas().any(|(n, _)| n == name) => {
+                (*self.collect_component(name, loc, &mut Vec::new())?).clone()
+            }
+            _ => self.collect_schema(schema, loc, &mut Vec::new())?,
+        };
+        let Collected { properties, mut required, additional, discriminators } = collected;
+        // A discriminated child leaves the discriminator to its union.
+        let own_discriminator = schema.schema_data.discriminator.as_ref().map(|d| d.property_name.clone());
+        let skip: BTreeSet<String> =
+            discriminators.into_iter().filter(|d| Some(d) != own_discriminator.as_ref()).collect();
+        required.retain(|r| !skip.contains(r));
+        let display_name = spec_name.unwrap_or(rust_name);
+        let mut fields = Vec::new();
+        let mut names = BTreeMap::new();
+        for (wire_name, (property, property_loc)) in properties {
+            if skip.contains(&wire_name) {
+                continue;
+            }
+            let (annotations, client_name) = match property {
+                SchemaRef::Inline(s) => (Some(s), extension_str(&s.schema_data.extensions, "x-ms-client-name")),
+                SchemaRef::Ref(_) => (None, None),
+            };
+            let rename_key = format!("{display_name}.{wire_name}");
+            let name = match self.options.renames.get(&rename_key) {
+                Some(renamed) => value_name(renamed),
+                None => value_name(client_name.unwrap_or(&wire_name)),
+            };
+            if let Some(other) = names.insert(name.clone(), wire_name.clone()) {
+                return Err(Error::at(
+                    &property_loc,
+                    format!("name collision: properties `{other}` and `{wire_name}` of `{display_name}` both become the field `{name}`"),
+                ));
+            }
+            let inline_name = format!("{rust_name}{}", type_name(bare(&name)));
+            let ty = self.type_ref(property, &inline_name, &property_loc)?;
+            let mut doc = annotations.and_then(|s| s.schema_data.description.clone()).unwrap_or_default();
+            let mut read_only = annotations.is_some_and(|s| s.schema_data.read_only);
+            let mut nullable = annotations.is_some_and(|s| s.schema_data.nullable);
+            if let SchemaRef::Ref(reference) = property {
+                if let (_, ReferenceOr::Item(target)) = self.component(reference, &property_loc)? {
+                    read_only |= target.schema_data.read_only;
+                    nullable |= target.schema_data.nullable;
+                    if doc.is_empty() {
+                        doc = target.schema_data.description.clone().unwrap_or_default();
+                    }
+                }
+            }
+            fields.push(Field {
+                name,
+                required: required.contains(&wire_name),
+                wire_name,
+                doc,
+                ty,
+                read_only,
+                nullable,
+                boxed: false,
+            });
+        }
+        if let Some(missing) = required.iter().find(|r| !fields.iter().any(|f| &f.wire_name == *r)) {
+            return Err(Error::at(
+                &loc.join("required"),
+                format!("`{missing}` is required but is not a property of `{display_name}`"),
+            ));
+        }
+        let additional_properties = match additional {
+            Some((schema, additional_loc)) => {
+                if names.contains_key("additional_properties") {
+                    return Err(Error::at(
+                        &additional_loc,
+                        "name collision: a property is already named additional_properties",
+                    ));
+                }
+                Some(self.type_ref(schema, &format!("{rust_name}Value"), &additional_loc)?)
+            }
+            None => None,
+        };
+        Ok(StructDef {
+            name: rust_name.to_string(),
+            doc: schema.schema_data.description.clone().unwrap_or_default(),
+            fields,
+            additional_properties,
+            usage: Usage::default(),
+            source: loc.clone(),
+        })
+    }
+
+    /// The type of a schema position; inline enums and objects become named types called `inline_name`.
+    pub(crate) fn type_ref(&mut self, schema: SchemaRef<'a>, inline_name: &str, loc: &SourceLoc) -> Result<TypeRef> {
+        let schema = match schema {
+            SchemaRef::Ref(reference) => {
+                let (name, _) = self.component(reference, loc)?;
+                if self.is_binary_component(name) {
+                    return Err(Error::at(loc, "unsupported construct: binary content inside a JSON model"));
+                }
+                return Ok(TypeRef::Named(self.rust_type_name(name)));
+            }
+            SchemaRef::Inline(schema) => schema,
+        };
+        if let Some(reference) = wrapped_ref(schema) {
+            return self.type_ref(SchemaRef::Ref(reference), inline_name, loc);
+        }
+        Ok(match &schema.schema_kind {
+            SchemaKind::Type(Type::String(string)) => {
+                if string.enumeration.iter().flatten().next().is_some() {
+                    let name = schema
+                        .schema_data
+                        .extensions
+                        .get("x-ms-enum")
+                        .and_then(|e| e.get("name"))
+                        .and_then(Value::as_str)
+                        .map(|n| self.rust_type_name(n))
+                        .unwrap_or_else(|| inline_name.to_string());
+                    let def = self.enum_def(&name, schema, loc)?.expect("string schema with values");
+                    self.insert_inline_type(def, loc)?;
+                    return Ok(TypeRef::Named(name));
+                }
+                match &string.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime(DateTimeFormat::Rfc3339),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Bytes(BytesFormat::Base64),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+                        return Err(Error::at(loc, "unsupported construct: binary content inside a JSON model"));
+                    }
+                    VariantOrUnknownOrEmpty::Unknown(format) => match format.to_ascii_lowercase().as_str() {
+                        "date-time-rfc1123" | "date-time-rfc7231" => TypeRef::DateTime(DateTimeFormat::Rfc7231),
+                        "duration" => TypeRef::Duration,
+                        "uuid" => TypeRef::Uuid,
+                        "base64url" => TypeRef::Bytes(BytesFormat::Base64Url),
+                        "unixtime" => TypeRef::DateTime(DateTimeFormat::Unix),
+                        "byte" => TypeRef::Bytes(BytesFormat::Base64),
+                        _ => TypeRef::String,
+                    },
+                    _ => TypeRef::String,
+                }
+            }
+            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+                VariantOrUnknownOrEmpty::Unknown(format) if format == "unixtime" => {
+                    TypeRef::DateTime(DateTimeFormat::Unix)
+                }
+                VariantOrUnknownOrEmpty::Unknown(format)
+                    if matches!(format.as_str(), "int8" | "int16" | "uint8" | "uint16") =>
+                {
+                    TypeRef::I32
+                }
+                _ => TypeRef::I64,
+            },
+            SchemaKind::Type(Type::Number(number)) => match &number.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(array)) => {
+                let items = array.items.as_ref().ok_or_else(|| Error::at(loc, "an array schema needs `items`"))?;
+                TypeRef::Array(Box::new(self.type_ref(
+                    items.into(),
+                    &format!("{inline_name}Item"),
+                    &loc.join("items"),
+                )?))
+            }
+            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
+                match &object.additional_properties {
+                    Some(AdditionalProperties::Schema(values)) => TypeRef::Map(Box::new(self.type_ref(
+                        (&**values).into(),
+                        &format!("{inline_name}Value"),
+                        &loc.join("additionalProperties"),
+                    )?)),
+                    Some(AdditionalProperties::Any(true)) | None => TypeRef::Map(Box::new(TypeRef::Any)),
+                    Some(AdditionalProperties::Any(false)) => {
+                        let def = self.struct_def(inline_name, None, schema, loc)?;
+                        self.insert_inline_type(TypeDef::Struct(def), loc)?;
+                        TypeRef::Named(inline_name.to_string())
+                    }
+                }
+            }
+            SchemaKind::Any(any)
+                if any.typ.is_none()
+                    && any.properties.is_empty()
+                    && any.all_of.is_empty()
+                    && any.one_of.is_empty()
+                    && any.any_of.is_empty()
+                    && any.items.is_none()
+                    && any.enumeration.is_empty()
+                    && any.additional_properties.is_none() =>
+            {
+                TypeRef::Any
+            }
+            _ if is_object(schema) && !has_alternatives(schema) => {
+                let def = self.struct_def(inline_name, None, schema, loc)?;
+                self.insert_inline_type(TypeDef::Struct(def), loc)?;
+                TypeRef::Named(inline_name.to_string())
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Any(_) if has_alternatives(schema) => {
+                match self.untagged(inline_name, schema, loc)? {
+                    Some(TypeDef::Alias(alias)) => alias.target,
+                    Some(def) => {
+                        self.insert_inline_type(def, loc)?;
+                        TypeRef::Named(inline_name.to_string())
+                    }
+                    None => return Err(Error::at(loc, "unsupported construct: oneOf/anyOf mixed with properties")),
+                }
+            }
+            SchemaKind::Not { .. } => return Err(Error::at(loc, "unsupported construct: `not` schemas")),
+            SchemaKind::Any(any) => {
+                let what = any.typ.clone().unwrap_or_else(|| "untyped".to_string());
+                return Err(Error::at(loc, format!("unknown type `{what}`")));
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                return Err(Error::at(loc, "unsupported construct: an empty oneOf/anyOf"));
+            }
+            SchemaKind::AllOf { .. } | SchemaKind::Type(Type::Object(_)) => unreachable!("objects are handled above"),
+        })
+    }
+
+    pub(crate) fn insert_inline_type(&mut self, def: TypeDef, loc: &SourceLoc) -> Result<()> {
+        // An inline enum may be repeated verbatim (same x-ms-enum name) in several places.
+        if let Some(existing) = self.types.get(def.name()) {
+            let same = match (existing, &def) {
+                (TypeDef::Enum(a), TypeDef::Enum(b)) => a.values == b.values && a.extensible == b.extensible,
+                _ => false,
+            };
+            if same {
+                return Ok(());
+            }
+            let owner = self.type_owner.get(def.name()).cloned().unwrap_or_else(|| loc.clone());
+            return Err(Error::at(
+                loc,
+                format!("name collision: `{}` is already defined differently at {owner}", def.name()),
+            ));
+        }
+        self.insert_type(def, loc)
+    }
+}
+
+static NO_ADDITIONAL: Option<AdditionalProperties> = None;
+
+pub(crate) static ANY_SCHEMA: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(|| Schema {
+    schema_data: Default::default(),
+    schema_kind: SchemaKind::Any(Default::default()),
+});
+
+/// Whether the schema is a `oneOf`/`anyOf`.
+fn has_alternatives(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+        SchemaKind::Any(any) => (!any.one_of.is_empty() || !any.any_of.is_empty()) && any.properties.is_empty(),
+        _ => false,
+    }
+}
+
+/// A variant name for an unnamed alternative of an untagged union.
+fn shape_name(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::String => "String",
+        TypeRef::Bool => "Boolean",
+        TypeRef::I32 | TypeRef::I64 => "Integer",
+        TypeRef::F32 | TypeRef::F64 => "Number",
+        TypeRef::DateTime(_) => "DateTime",
+        TypeRef::Date => "Date",
+        TypeRef::Duration => "Duration",
+        TypeRef::Bytes(_) => "Bytes",
+        TypeRef::Uuid => "Uuid",
+        TypeRef::Any => "Value",
+        TypeRef::Array(_) => "Array",
+        TypeRef::Map(_) => "Map",
+        TypeRef::Named(_) => "Model",
+    }
+}
+
+/// The value schema of an object that has nothing but `additionalProperties`: a map.
+pub(crate) fn map_only(schema: &Schema) -> Option<SchemaRef<'_>> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { return None };
+    if !object.properties.is_empty() {
+        return None;
+    }
+    match &object.additional_properties {
+        Some(AdditionalProperties::Schema(values)) => Some((&**values).into()),
+        Some(AdditionalProperties::Any(true)) => Some(SchemaRef::Inline(&ANY_SCHEMA)),
+        _ => None,
+    }
+}
