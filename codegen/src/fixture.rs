@@ -16,8 +16,14 @@ pub fn dir_reader(dir: PathBuf) -> impl Fn(&str) -> std::result::Result<String, 
 }
 
 /// Generates the two crates of the fixture in `dir`, named `{prefix}_models` and `{prefix}_rest`;
-/// their `Cargo.toml` find the runtime crate at `runtime_path` (relative to a generated crate's folder).
-pub fn generate_fixture(dir: &Path, prefix: &str, runtime_path: &str) -> Result<Vec<GeneratedFile>> {
+/// their `Cargo.toml` find the runtime crate at `runtime_path`, and their example tests the fixture's
+/// examples at `examples_root` (both relative to a generated crate's folder).
+pub fn generate_fixture(
+    dir: &Path,
+    prefix: &str,
+    runtime_path: &str,
+    examples_root: &str,
+) -> Result<Vec<GeneratedFile>> {
     let root = ["spec.json", "spec.yaml"]
         .into_iter()
         .find(|f| dir.join(f).exists())
@@ -43,10 +49,11 @@ pub fn generate_fixture(dir: &Path, prefix: &str, runtime_path: &str) -> Result<
     };
     let reader = dir_reader(dir.to_path_buf());
     let (service, examples, _) = lower_spec(&reader, root, &options, &[], &mut StageTimes::default())?;
-    let cases = example_cases(&service, &examples)?;
+    let (cases, _) = example_cases(&service, &examples)?;
     let links = CrateLinks {
         runtime: Dependency { name: "acs_rest_core".into(), version: "0.1.0".into(), path: runtime_path.to_string() },
         shared: Vec::new(),
+        examples_root: examples_root.to_string(),
     };
     let (files, _) = emit_service(prefix, &entry, &service, &cases, &links)?;
     Ok(files)

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use serde_json::{Map, Value};
 
 use crate::error::{escape_pointer, Error, Result, SourceLoc};
+use crate::ir::Warning;
 
 /// Reads spec files by their `/`-separated path relative to the specs root.
 pub trait SpecReader {
@@ -86,6 +87,8 @@ pub struct LoadedSpec {
     pub examples: Vec<ExampleFile>,
     /// Every file read, relative to the specs root.
     pub files_read: BTreeSet<String>,
+    /// What was skipped while loading (unreadable example files), with where.
+    pub warnings: Vec<Warning>,
 }
 
 /// Loads the spec at `root` (relative to the specs root) and everything it references.
@@ -102,6 +105,7 @@ pub fn load(reader: &dyn SpecReader, root: &str) -> Result<LoadedSpec> {
         queue: VecDeque::new(),
         inlining: Vec::new(),
         files_read: BTreeSet::new(),
+        warnings: Vec::new(),
     };
     let document = bundler.document(&root, None)?.clone();
     bundler.kind = detect_kind(&document, &root)?;
@@ -167,6 +171,7 @@ pub fn load(reader: &dyn SpecReader, root: &str) -> Result<LoadedSpec> {
         schema_sources: bundler.sources,
         examples,
         files_read: bundler.files_read,
+        warnings: bundler.warnings,
     })
 }
 
@@ -211,6 +216,7 @@ struct Bundler<'r> {
     /// `$ref`s being inlined right now, to report inlining cycles instead of overflowing the stack.
     inlining: Vec<SourceLoc>,
     files_read: BTreeSet<String>,
+    warnings: Vec<Warning>,
 }
 
 impl Bundler<'_> {
@@ -426,7 +432,17 @@ impl Bundler<'_> {
                         return Err(Error::at(&loc.join(title), "an x-ms-examples entry must be a {\"$ref\": file}"));
                     };
                     let target = self.resolve_ref(reference, root, &ref_loc)?;
-                    let content = self.document(&target.file, Some(&ref_loc))?.clone();
+                    // Examples document a spec; one that cannot be read is skipped with a warning.
+                    let content = match self.document(&target.file, Some(&ref_loc)) {
+                        Ok(content) => content.clone(),
+                        Err(error) => {
+                            self.warnings.push(Warning {
+                                location: ref_loc.clone(),
+                                message: format!("example skipped: {}", error.message),
+                            });
+                            continue;
+                        }
+                    };
                     out.push(ExampleFile {
                         operation_id: operation_id.clone(),
                         title: title.clone(),

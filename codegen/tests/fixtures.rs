@@ -6,8 +6,13 @@ use std::path::Path;
 
 fn emitted(name: &str) -> String {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let files = acs_codegen::fixture::generate_fixture(&dir, "fixture", "../../handwritten/acs_rest_core")
-        .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    let files = acs_codegen::fixture::generate_fixture(
+        &dir,
+        "fixture",
+        "../../handwritten/acs_rest_core",
+        "../../tests/fixtures",
+    )
+    .unwrap_or_else(|e| panic!("fixture {name}: {e}"));
     files
         .iter()
         .filter(|f| f.path.ends_with(".rs") && !f.path.ends_with("example_tests.rs"))

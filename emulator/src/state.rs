@@ -65,6 +65,14 @@ pub(crate) fn identifier_model(raw_id: &str) -> CommunicationIdentifierModel {
     CommunicationIdentifierModel::from(&CommunicationIdentifier::from_raw_id(raw_id))
 }
 
+/// The metadata an update sets: it replaces the whole map, as the service does; entries sent as
+/// `null` (the merge-patch way to remove a key) are left out.
+fn metadata_update(patch: HashMap<String, Option<String>>) -> Result<HashMap<String, String>, ApiError> {
+    let replaced: HashMap<String, String> = patch.into_iter().filter_map(|(key, value)| Some((key, value?))).collect();
+    validate_metadata("metadata", &Some(replaced.clone()))?;
+    Ok(replaced)
+}
+
 fn validate_metadata(field: &str, metadata: &Option<HashMap<String, String>>) -> Result<(), ApiError> {
     if let Some(metadata) = metadata {
         let size: usize = metadata.iter().map(|(k, v)| k.len() + v.len()).sum();
@@ -520,9 +528,9 @@ impl Store {
         if let Some(topic) = &request.topic {
             validate_topic(topic)?;
         }
-        validate_metadata("metadata", &request.metadata)?;
         validate_retention(&request.retention_policy)?;
         let thread = self.member_thread_mut(id, caller)?;
+        let metadata = request.metadata.map(metadata_update).transpose()?;
         let now = now();
         if let Some(topic) = request.topic {
             thread.properties.topic = topic.clone();
@@ -535,7 +543,7 @@ impl Store {
                 }),
             );
         }
-        if let Some(metadata) = request.metadata {
+        if let Some(metadata) = metadata {
             thread.properties.metadata = Some(metadata);
         }
         if let Some(policy) = request.retention_policy {
@@ -650,7 +658,6 @@ impl Store {
         if let Some(content) = &request.content {
             validate_content("content", content)?;
         }
-        validate_metadata("metadata", &request.metadata)?;
         let thread = self.member_thread_mut(id, caller)?;
         let index = Self::visible_message_index(thread, caller, message_id)?;
         let record = &thread.messages[index];
@@ -660,13 +667,14 @@ impl Store {
         if record.message.deleted_on.is_some() {
             return Err(ApiError::message_not_found());
         }
+        let metadata = request.metadata.map(metadata_update).transpose()?;
         let now = now();
         let stamp = thread.next_stamp(now);
         let message = &mut thread.messages[index].message;
         if let Some(content) = request.content {
             message.content.get_or_insert_with(Default::default).message = Some(content);
         }
-        if let Some(metadata) = request.metadata {
+        if let Some(metadata) = metadata {
             message.metadata = Some(metadata);
         }
         message.edited_on = Some(now);

@@ -6,13 +6,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use acs_codegen::load::SpecReader;
-use acs_codegen::manifest::{Manifest, PinnedReader};
+use acs_codegen::manifest::Manifest;
 use acs_codegen::{generate, GenerateOptions, StageTimes};
 
 const RUNS: usize = 30;
 
-pub fn run(repo: &Path, specs_root: &Path) -> Result<(), String> {
+pub fn run(repo: &Path, specs: &crate::specs::Specs) -> Result<(), String> {
     let text = std::fs::read_to_string(repo.join("specs/specs.yaml")).map_err(|e| e.to_string())?;
     let manifest = Manifest::parse(&text, "specs/specs.yaml").map_err(|e| e.to_string())?;
     let mut totals = Vec::new();
@@ -20,12 +19,8 @@ pub fn run(repo: &Path, specs_root: &Path) -> Result<(), String> {
     let mut last = None;
     for _ in 0..RUNS + 1 {
         let start = Instant::now();
-        let generated = generate(
-            &manifest,
-            |entry| Box::new(PinnedReader::new(specs_root, &entry.files)) as Box<dyn SpecReader>,
-            &GenerateOptions::default(),
-        )
-        .map_err(|e| e.to_string())?;
+        let generated = generate(&manifest, |entry| specs.reader(&entry.files), &GenerateOptions::default())
+            .map_err(|e| e.to_string())?;
         totals.push(start.elapsed());
         stages.push(generated.times.clone());
         last = Some(generated);

@@ -1,15 +1,17 @@
-//! `cargo xtask fixtures`: the golden-file fixtures, emitted as real crates and compiled, linted and
-//! doc-tested, so a snapshot can never hold code that does not build.
+//! `cargo xtask fixtures [--check]`: the golden crates. Each folder of `codegen/tests/fixtures` is a
+//! small spec exercising some constructs; what the generator makes of it is committed under
+//! `codegen/golden/` (models and REST crate), where it is a member of the workspace: it compiles,
+//! is linted and doc-tested with everything else, and the behaviour tests of `codegen/tests` call it.
+//! `--check` prints a diff and fails when the committed crates are stale.
 
 use std::path::Path;
-use std::process::Command;
 
 use acs_codegen::fixture::generate_fixture;
+use acs_codegen::GeneratedFile;
 
-pub fn run(repo: &Path) -> Result<(), String> {
+/// The golden files of every fixture, with their paths in the repository.
+pub fn golden_files(repo: &Path) -> Result<Vec<GeneratedFile>, String> {
     let fixtures = repo.join("codegen/tests/fixtures");
-    let out = repo.join("target/fixtures");
-    let _ = std::fs::remove_dir_all(&out);
     let mut names: Vec<String> = std::fs::read_dir(&fixtures)
         .map_err(|e| format!("cannot list {}: {e}", fixtures.display()))?
         .filter_map(|entry| entry.ok())
@@ -17,36 +19,34 @@ pub fn run(repo: &Path) -> Result<(), String> {
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
+    let mut files = Vec::new();
     for name in &names {
-        let files =
-            generate_fixture(&fixtures.join(name), &format!("fixture_{name}"), "../../../../handwritten/acs_rest_core")
-                .map_err(|e| format!("fixture {name}: {e}"))?;
-        for file in files {
-            let path = out.join(&file.path);
-            std::fs::create_dir_all(path.parent().expect("files are in folders")).map_err(|e| e.to_string())?;
-            std::fs::write(&path, file.contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let generated = generate_fixture(
+            &fixtures.join(name),
+            &format!("golden_{name}"),
+            "../../../handwritten/acs_rest_core",
+            &format!("../../tests/fixtures/{name}"),
+        )
+        .map_err(|e| format!("fixture {name}: {e}"))?;
+        for file in generated {
+            let path = file.path.replacen("generated/", "codegen/golden/", 1);
+            files.push(GeneratedFile { path, contents: file.contents });
         }
     }
-    std::fs::write(out.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"generated/*\"]\n")
-        .map_err(|e| e.to_string())?;
-    // The repository's lock file keeps dependency versions (and so compiled artifacts) shared.
-    std::fs::copy(repo.join("Cargo.lock"), out.join("Cargo.lock"))
-        .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
-    println!("{} fixtures emitted to {}", names.len(), out.display());
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    for args in [
-        &["clippy", "--workspace", "--all-targets", "--offline", "--", "-D", "warnings"][..],
-        &["test", "--workspace", "--offline", "--quiet"][..],
-    ] {
-        let status = Command::new(&cargo)
-            .args(args)
-            .current_dir(&out)
-            .env("CARGO_TARGET_DIR", repo.join("target"))
-            .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        if !status.success() {
-            return Err(format!("`cargo {}` failed for the fixture crates in {}", args.join(" "), out.display()));
+    Ok(files)
+}
+
+/// Writes (or with `check`, compares) `codegen/golden`; returns whether it was up to date.
+pub fn run(repo: &Path, check: bool) -> Result<bool, String> {
+    let files = golden_files(repo)?;
+    let changed = crate::sync::sync(&files, repo, "codegen/golden", check)?;
+    match (check, changed) {
+        (_, 0) => println!("codegen/golden is up to date ({} files)", files.len()),
+        (true, n) => {
+            eprintln!("codegen/golden is stale: {n} file(s) differ. Run `cargo xtask fixtures` and commit the result.");
+            return Ok(false);
         }
+        (false, n) => println!("codegen/golden: {n} file(s) written ({} in all)", files.len()),
     }
-    Ok(())
+    Ok(true)
 }

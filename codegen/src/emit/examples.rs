@@ -42,7 +42,7 @@ fn model_path(ty: &TypeRef) -> TokenStream {
 }
 
 /// The `example_tests` module of the models crate: one test per example file.
-pub(super) fn example_tests(cases: &[ExampleCase]) -> TokenStream {
+pub(super) fn example_tests(cases: &[ExampleCase], examples_root: &str) -> TokenStream {
     let tests = cases.iter().map(|case| {
         let name = format_ident!("{}", case.test_name);
         let file = lit(&case.file);
@@ -74,7 +74,7 @@ pub(super) fn example_tests(cases: &[ExampleCase]) -> TokenStream {
     quote! {
         //! Every `x-ms-examples` file of the spec: request bodies re-serialize to the same JSON and
         //! response bodies deserialize. The files are read from `$ACS_SPECS_ROOT`, else
-        //! `$AZURE_REST_API_SPECS`, else `../shared/specs` beside the repository.
+        //! `$AZURE_REST_API_SPECS`, else the specs root the crate was generated from.
         #![allow(dead_code)] // a spec's examples may not need every helper
 
         use serde::{de::DeserializeOwned, Serialize};
@@ -83,7 +83,7 @@ pub(super) fn example_tests(cases: &[ExampleCase]) -> TokenStream {
         fn load(file: &str) -> Value {
             let root = std::env::var("ACS_SPECS_ROOT")
                 .or_else(|_| std::env::var("AZURE_REST_API_SPECS"))
-                .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/specs").to_string());
+                .unwrap_or_else(|_| format!("{}/{}", env!("CARGO_MANIFEST_DIR"), #examples_root));
             let path = std::path::Path::new(&root).join(file);
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("cannot read example {}: {e}; set ACS_SPECS_ROOT to the specs root", path.display()));

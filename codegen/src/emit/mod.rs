@@ -63,6 +63,9 @@ pub struct CrateLinks {
     pub runtime: Dependency,
     /// Shared models crates (e.g. `acs_common_models`).
     pub shared: Vec<Dependency>,
+    /// Where the example tests find the spec's example files: a folder relative to the crate's
+    /// folder (they also honour `$ACS_SPECS_ROOT`).
+    pub examples_root: String,
 }
 
 /// An identifier, raw (`r#type`) when the name says so.
@@ -124,7 +127,8 @@ pub fn emit_service(
         files.push(GeneratedFile { path: format!("{models_dir}/src/models.rs"), contents: models_rs });
     }
     if !examples.is_empty() {
-        let example_rs = format_file(&header, examples::example_tests(examples), "example tests")?;
+        let example_rs =
+            format_file(&header, examples::example_tests(examples, &links.examples_root), "example tests")?;
         files.push(GeneratedFile { path: format!("{models_dir}/src/example_tests.rs"), contents: example_rs });
     }
 

@@ -164,13 +164,24 @@ fn struct_tokens(
     let fields = s.fields.iter().map(|f| {
         let fallback = format!("The `{}` property.", f.wire_name);
         let mut doc = if f.doc.trim().is_empty() { fallback.clone() } else { f.doc.clone() };
+        if s.usage.patch && matches!(f.ty, TypeRef::Map(_)) {
+            doc.push_str("\n\nA merge patch: an entry whose value is `None` is sent as `null` and removes that entry.");
+        }
         if f.read_only {
             doc.push_str("\n\nSet by the service; ignored in requests.");
         }
         let docs = doc_attrs(&doc, &fallback);
         let field = ident(&f.name);
         let optional = is_optional(f, s.usage);
-        let mut ty = type_tokens(&f.ty);
+        // In a merge-patch body, a map entry set to `null` removes that entry.
+        let patch_map = s.usage.patch && matches!(f.ty, TypeRef::Map(_));
+        let mut ty = match (&f.ty, patch_map) {
+            (TypeRef::Map(inner), true) => {
+                let inner = type_tokens(inner);
+                quote!(::std::collections::HashMap<String, Option<#inner>>)
+            }
+            _ => type_tokens(&f.ty),
+        };
         if f.boxed {
             ty = quote!(Box<#ty>);
         }
@@ -187,7 +198,16 @@ fn struct_tokens(
                 attrs.push(quote!(default, skip_serializing_if = "Option::is_none"));
             }
         }
-        if let Some(with) = serde_with(&f.ty, optional) {
+        let with = match (&f.ty, patch_map) {
+            (TypeRef::Map(inner), true) => super::types::format_tokens(inner).map(|format| {
+                let format = quote!(::acs_rest_core::formats::Map<Option<#format>>);
+                let format = if optional { quote!(Option<#format>) } else { format };
+                let path = format!("::acs_rest_core::formats::As::<{}>", format.to_string().replace(' ', ""));
+                quote!(with = #path)
+            }),
+            _ => serde_with(&f.ty, optional),
+        };
+        if let Some(with) = with {
             attrs.push(with);
         }
         let serde = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));

@@ -111,6 +111,9 @@ pub struct Usage {
     pub input: bool,
     /// Reachable from a response body.
     pub output: bool,
+    /// Reachable from a JSON merge-patch request body (RFC 7396), where `null` removes: its maps
+    /// take `null` values.
+    pub patch: bool,
 }
 
 impl Usage {

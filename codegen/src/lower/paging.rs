@@ -50,11 +50,15 @@ impl<'a> Lowerer<'a> {
                 return Err(Error::at(loc, format!("a pageable operation must return an object model, not `{model}`")))
             }
         };
-        let items = page
-            .fields
-            .iter()
-            .find(|f| f.wire_name == item_name)
-            .ok_or_else(|| Error::at(loc, format!("`{model}` has no item property `{item_name}`")))?;
+        let explicit = pageable.get("itemName").is_some_and(|v| !v.is_null());
+        let arrays: Vec<&Field> = page.fields.iter().filter(|f| matches!(f.ty, TypeRef::Array(_))).collect();
+        let items = match page.fields.iter().find(|f| f.wire_name == item_name) {
+            Some(items) => items,
+            // No `itemName` and no `value`: the page's one array property holds the items.
+            None if !explicit && arrays.len() == 1 => arrays[0],
+            None => return Err(Error::at(loc, format!("`{model}` has no item property `{item_name}`"))),
+        };
+        let item_name = items.wire_name.as_str();
         let TypeRef::Array(item_type) = &items.ty else {
             return Err(Error::at(loc, format!("`{model}.{item_name}` must be an array")));
         };

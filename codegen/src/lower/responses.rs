@@ -110,7 +110,10 @@ impl<'a> Lowerer<'a> {
                 reference.strip_prefix(super::SCHEMA_PREFIX).is_some_and(|name| self.is_binary_component(name))
             }
         };
-        if binary {
+        // `format: byte` answered as an image or other non-JSON media is the raw bytes, not base64 JSON.
+        let bytes = matches!(schema, ReferenceOr::Item(s) if matches!(&s.schema_kind,
+            openapiv3::SchemaKind::Type(openapiv3::Type::String(t)) if matches!(t.format, openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Byte))));
+        if binary || (bytes && response.content.keys().any(|m| !is_json(m))) {
             return Ok(ResponseBody::Binary);
         }
         if let Some((_, json)) = response.content.iter().find(|(m, _)| is_json(m)) {

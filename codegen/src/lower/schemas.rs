@@ -658,7 +658,9 @@ impl<'a> Lowerer<'a> {
                         &format!("{inline_name}Value"),
                         &loc.join("additionalProperties"),
                     )?)),
-                    Some(AdditionalProperties::Any(true)) | None => TypeRef::Map(Box::new(TypeRef::Any)),
+                    Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Any)),
+                    // A bare `type: object` is how specs say "any JSON value" (AutoRest reads it so too).
+                    None => TypeRef::Any,
                     Some(AdditionalProperties::Any(false)) => {
                         let def = self.struct_def(inline_name, None, schema, loc)?;
                         self.insert_inline_type(TypeDef::Struct(def), loc)?;

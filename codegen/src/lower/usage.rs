@@ -55,12 +55,16 @@ fn reach(types: &BTreeMap<String, TypeDef>, roots: Vec<String>) -> BTreeSet<Stri
 pub(crate) fn mark(types: &mut BTreeMap<String, TypeDef>, groups: &[OperationGroup]) {
     let mut inputs = Vec::new();
     let mut outputs = Vec::new();
+    let mut patches = Vec::new();
     for op in groups.iter().flat_map(|g| &g.operations) {
         for param in &op.params {
             named(&param.ty, &mut inputs);
         }
-        if let Some(Body { kind: BodyKind::Json(ty), .. }) = &op.body {
+        if let Some(Body { kind: BodyKind::Json(ty), media_types, .. }) = &op.body {
             named(ty, &mut inputs);
+            if media_types.iter().any(|m| m.to_ascii_lowercase().starts_with("application/merge-patch+json")) {
+                named(ty, &mut patches);
+            }
         }
         for response in &op.responses {
             if let ResponseBody::Json(ty) = &response.body {
@@ -79,13 +83,14 @@ pub(crate) fn mark(types: &mut BTreeMap<String, TypeDef>, groups: &[OperationGro
     }
     let inputs = reach(types, inputs);
     let outputs = reach(types, outputs);
+    let patches = reach(types, patches);
     let used: BTreeSet<&String> = inputs.union(&outputs).collect();
     let unused: BTreeSet<String> = types.keys().filter(|k| !used.contains(k)).cloned().collect();
     for (name, def) in types.iter_mut() {
         let usage = if unused.contains(name) {
-            Usage { input: true, output: true }
+            Usage { input: true, output: true, patch: false }
         } else {
-            Usage { input: inputs.contains(name), output: outputs.contains(name) }
+            Usage { input: inputs.contains(name), output: outputs.contains(name), patch: patches.contains(name) }
         };
         match def {
             TypeDef::Struct(s) => s.usage = usage,

@@ -2,7 +2,7 @@
 // Do not edit: change the generator or specs/specs.yaml and regenerate.
 //! Every `x-ms-examples` file of the spec: request bodies re-serialize to the same JSON and
 //! response bodies deserialize. The files are read from `$ACS_SPECS_ROOT`, else
-//! `$AZURE_REST_API_SPECS`, else `../shared/specs` beside the repository.
+//! `$AZURE_REST_API_SPECS`, else the specs root the crate was generated from.
 #![allow(dead_code)]
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
@@ -10,7 +10,7 @@ fn load(file: &str) -> Value {
     let root = std::env::var("ACS_SPECS_ROOT")
         .or_else(|_| std::env::var("AZURE_REST_API_SPECS"))
         .unwrap_or_else(|_| {
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/specs").to_string()
+            format!("{}/{}", env!("CARGO_MANIFEST_DIR"), "../../../shared/specs")
         });
     let path = std::path::Path::new(&root).join(file);
     let text = std::fs::read_to_string(&path)

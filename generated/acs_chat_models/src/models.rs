@@ -613,8 +613,10 @@ pub struct UpdateChatMessageRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Message metadata.
+    ///
+    /// A merge patch: an entry whose value is `None` is sent as `null` and removes that entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<::std::collections::HashMap<String, String>>,
+    pub metadata: Option<::std::collections::HashMap<String, Option<String>>>,
 }
 /// Request payload for updating a chat thread.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -623,8 +625,10 @@ pub struct UpdateChatThreadRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     /// Contextual metadata for the thread. The metadata consists of name/value pairs. The total size of all metadata pairs can be up to 1KB in size.
+    ///
+    /// A merge patch: an entry whose value is `None` is sent as `null` and removes that entry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<::std::collections::HashMap<String, String>>,
+    pub metadata: Option<::std::collections::HashMap<String, Option<String>>>,
     /// Data retention policy for auto deletion.
     #[serde(
         rename = "retentionPolicy",

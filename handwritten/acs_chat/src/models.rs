@@ -347,6 +347,11 @@ pub(crate) mod convert {
     use super::*;
     use acs_common::error::invalid_data;
 
+    /// Metadata as a merge patch: every entry set (none removed).
+    pub(crate) fn metadata_patch(metadata: Metadata) -> HashMap<String, Option<String>> {
+        metadata.into_iter().map(|(key, value)| (key, Some(value))).collect()
+    }
+
     /// An identifier from the wire. A model the identifier rules refuse (for example two nested
     /// identifiers) still converts when it carries a raw id: the raw id decides.
     pub(crate) fn identifier(model: wire::CommunicationIdentifierModel) -> azure_core::Result<CommunicationIdentifier> {

@@ -152,7 +152,7 @@ impl ChatThreadClient {
             }
             let request = wire::UpdateChatThreadRequest {
                 topic: options.topic,
-                metadata: options.metadata,
+                metadata: options.metadata.map(crate::models::convert::metadata_patch),
                 retention_policy: options.retention_policy.as_ref().map(convert::retention_policy_to_wire),
             };
             self.ops()
@@ -292,7 +292,10 @@ impl ChatThreadClient {
             if let Some(content) = &options.content {
                 non_empty("content", content)?;
             }
-            let request = wire::UpdateChatMessageRequest { content: options.content, metadata: options.metadata };
+            let request = wire::UpdateChatMessageRequest {
+                content: options.content,
+                metadata: options.metadata.map(crate::models::convert::metadata_patch),
+            };
             self.ops()
                 .update_chat_message(
                     &self.thread_id,

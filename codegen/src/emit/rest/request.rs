@@ -24,6 +24,23 @@ pub(crate) fn arg_type(ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// Whether values of `ty` are `Copy` (no `clone` needed).
+pub(crate) fn is_copy(ty: &TypeRef, service: &Service) -> bool {
+    match ty {
+        TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::DateTime(_)
+        | TypeRef::Date
+        | TypeRef::Duration
+        | TypeRef::Uuid => true,
+        TypeRef::Named(name) => matches!(service.types.get(name), Some(TypeDef::Enum(e)) if !e.extensible),
+        _ => false,
+    }
+}
+
 /// Whether values of `ty` are written as JSON text (object-typed parameters).
 fn is_json_text(ty: &TypeRef, service: &Service) -> bool {
     match ty {
@@ -213,8 +230,9 @@ pub(crate) fn header_statements(op: &Operation, service: &Service) -> Vec<TokenS
                         _ => quote!(acs_rest_core::repeatability::request_id),
                     };
                     let text = text_expr(quote!(&repeatability_id_), &p.ty, service);
+                    let value = if is_copy(&p.ty, service) { quote!(options.#name) } else { quote!(options.#name.clone()) };
                     return quote! {
-                        let repeatability_id_ = options.#name.clone().unwrap_or_else(#fresh);
+                        let repeatability_id_ = #value.unwrap_or_else(#fresh);
                         request_.insert_header(#wire, #text);
                     };
                 }
@@ -251,15 +269,21 @@ pub(crate) fn body_statements(op: &Operation) -> TokenStream {
     let Some(body) = &op.body else { return quote!(#empty_content_type) };
     let name = ident(&body.name);
     let content_type = if body.media_types.len() > 1 && !matches!(body.kind, BodyKind::Json(_)) {
-        quote!(content_type)
+        quote!(content_type.to_string())
     } else {
         let media = lit(body.media_types.first().map(String::as_str).unwrap_or("application/json"));
         quote!(#media)
     };
     let set = match body.kind {
         BodyKind::Json(_) => quote!(request_.set_body(body_);),
-        BodyKind::Binary => quote!(request_.set_body(azure_core::Bytes::from(body_));),
-        BodyKind::Text => quote!(request_.set_body(azure_core::Bytes::from(String::from(body_)));),
+        BodyKind::Binary => quote! {
+            let bytes_: azure_core::Bytes = body_.into();
+            request_.set_body(bytes_);
+        },
+        BodyKind::Text => quote! {
+            let text_: String = body_.into();
+            request_.set_body(azure_core::Bytes::from(text_));
+        },
     };
     if body.required {
         quote! {
