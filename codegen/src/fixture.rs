@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::{emit_service, CrateLinks, Dependency, GeneratedFile};
 use crate::error::{Error, Result};
+use crate::ir::Service;
+use crate::load::ExampleFile;
 use crate::lower::ServiceOptions;
 use crate::manifest::ServiceEntry;
 use crate::{example_cases, lower_spec, StageTimes};
@@ -34,6 +36,39 @@ pub fn generate_fixture(
         }
         Err(_) => ServiceOptions::default(),
     };
+    let reader = dir_reader(dir.to_path_buf());
+    let (service, examples, _) = lower_spec(&reader, root, &options, &[], &mut StageTimes::default())?;
+    let links = CrateLinks {
+        runtime: Dependency { name: "acs_rest_core".into(), version: "0.1.0".into(), path: runtime_path.to_string() },
+        shared: Vec::new(),
+        examples_root: examples_root.to_string(),
+    };
+    emit_crates(prefix, root, &options, &service, &examples, &links)
+}
+
+/// Emits the two crates of an already lowered spec, with the runtime crate at the repository's
+/// place (for measuring the emit stage on its own).
+pub fn emit_lowered(prefix: &str, service: &Service, examples: &[ExampleFile]) -> Result<Vec<GeneratedFile>> {
+    let links = CrateLinks {
+        runtime: Dependency {
+            name: "acs_rest_core".into(),
+            version: "0.1.0".into(),
+            path: "../../handwritten/acs_rest_core".into(),
+        },
+        shared: Vec::new(),
+        examples_root: "../../tests/fixtures".into(),
+    };
+    emit_crates(prefix, "spec.json", &ServiceOptions::default(), service, examples, &links)
+}
+
+fn emit_crates(
+    prefix: &str,
+    root: &str,
+    options: &ServiceOptions,
+    service: &Service,
+    examples: &[ExampleFile],
+    links: &CrateLinks,
+) -> Result<Vec<GeneratedFile>> {
     let entry = ServiceEntry {
         spec: root.to_string(),
         commit: "0000000000000000000000000000000000000000".to_string(),
@@ -47,14 +82,7 @@ pub fn generate_fixture(
         keyword: Some("fixture".to_string()),
         options: options.clone(),
     };
-    let reader = dir_reader(dir.to_path_buf());
-    let (service, examples, _) = lower_spec(&reader, root, &options, &[], &mut StageTimes::default())?;
-    let (cases, _) = example_cases(&service, &examples)?;
-    let links = CrateLinks {
-        runtime: Dependency { name: "acs_rest_core".into(), version: "0.1.0".into(), path: runtime_path.to_string() },
-        shared: Vec::new(),
-        examples_root: examples_root.to_string(),
-    };
-    let (files, _) = emit_service(prefix, &entry, &service, &cases, &links)?;
+    let (cases, _) = example_cases(service, examples)?;
+    let (files, _) = emit_service(prefix, &entry, service, &cases, links)?;
     Ok(files)
 }

@@ -10,6 +10,7 @@
 
 pub mod emit;
 pub mod error;
+mod examples;
 pub mod fixture;
 pub mod ir;
 pub mod load;
@@ -24,10 +25,11 @@ use std::time::{Duration, Instant};
 
 pub use emit::{CrateStats, GeneratedFile};
 pub use error::{Error, Result, SourceLoc};
+pub use examples::example_cases;
 pub use lower::SharedTypes;
 
-use emit::{CrateLinks, Dependency, ExampleCase, ExpectedBody};
-use ir::{BodyKind, ResponseBody, Service, StatusMatch};
+use emit::{CrateLinks, Dependency};
+use ir::Service;
 use load::{ExampleFile, SpecReader};
 use manifest::{Manifest, ServiceEntry};
 
@@ -140,75 +142,4 @@ pub fn generate<'m>(
     }
     generated.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(generated)
-}
-
-/// What each example file must satisfy, from the operation it belongs to; with a warning for each
-/// example response the spec does not declare.
-pub fn example_cases(service: &Service, examples: &[ExampleFile]) -> Result<(Vec<ExampleCase>, Vec<ir::Warning>)> {
-    let mut cases = Vec::new();
-    let mut warnings = Vec::new();
-    let mut names = std::collections::BTreeSet::new();
-    for example in examples {
-        let loc = SourceLoc::new(&example.file, "");
-        let operation = service
-            .groups
-            .iter()
-            .flat_map(|g| &g.operations)
-            .find(|o| o.operation_id == example.operation_id)
-            .ok_or_else(|| Error::at(&loc, format!("example of unknown operation `{}`", example.operation_id)))?;
-        let stem = example.file.rsplit('/').next().unwrap_or(&example.file).trim_end_matches(".json");
-        let mut test_name = crate::names::value_name(stem);
-        if test_name.starts_with("r#") || test_name.ends_with('_') {
-            test_name = format!("example_{}", crate::names::bare(&test_name).trim_end_matches('_'));
-        }
-        while !names.insert(test_name.clone()) {
-            test_name.push_str("_again");
-        }
-        let request = operation.body.as_ref().and_then(|body| {
-            let BodyKind::Json(ty) = &body.kind else { return None };
-            let present = example.content.get("parameters").and_then(|p| p.get(&body.wire_name)).is_some();
-            (present || body.required).then(|| (body.wire_name.clone(), ty.clone()))
-        });
-        let responses = example
-            .content
-            .get("responses")
-            .and_then(|r| r.as_object())
-            .ok_or_else(|| Error::at(&loc.join("responses"), "an example needs a `responses` object"))?;
-        let mut checks = Vec::new();
-        for code in responses.keys() {
-            let numeric: u16 = code
-                .parse()
-                .map_err(|_| Error::at(&loc.join("responses").join(code), "status codes must be numbers"))?;
-            let declared = operation
-                .responses
-                .iter()
-                .find(|r| r.status == StatusMatch::Code(numeric))
-                .or_else(|| operation.responses.iter().find(|r| r.status == StatusMatch::Class(numeric / 100)));
-            let expected = match declared {
-                Some(response) => match &response.body {
-                    ResponseBody::Json(ty) => ExpectedBody::Json(ty.clone()),
-                    ResponseBody::None => ExpectedBody::None,
-                    ResponseBody::Binary | ResponseBody::Text => ExpectedBody::Opaque,
-                },
-                None if (200..300).contains(&numeric) => {
-                    // The example disagrees with its spec: not checked, and said so.
-                    warnings.push(ir::Warning {
-                        location: loc.join("responses").join(code),
-                        message: format!(
-                            "example response skipped: `{}` declares no {code} response",
-                            operation.operation_id
-                        ),
-                    });
-                    continue;
-                }
-                None => match &operation.error {
-                    Some(ty) => ExpectedBody::Json(ty.clone()),
-                    None => ExpectedBody::Opaque,
-                },
-            };
-            checks.push((code.clone(), expected));
-        }
-        cases.push(ExampleCase { file: example.file.clone(), test_name, request, responses: checks });
-    }
-    Ok((cases, warnings))
 }

@@ -73,6 +73,12 @@ pub fn variant_name(name: &str) -> String {
     }
 }
 
+/// A name as part of a longer type name (`Send` in `JobsSendOptions`): `UpperCamelCase`, never
+/// starting with a digit; prelude names are fine here, as the whole name is longer.
+pub fn name_part(name: &str) -> String {
+    camel(name)
+}
+
 fn camel(name: &str) -> String {
     let camel = name.to_upper_camel_case();
     match camel.chars().next() {

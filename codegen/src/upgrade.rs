@@ -268,6 +268,7 @@ impl<'a> Swagger2<'a> {
             out.insert("x-acs-consumes".into(), declared.clone());
         }
         let mut parameters = Vec::new();
+        let mut form_params: Vec<(&Value, SourceLoc)> = Vec::new();
         for (i, parameter) in map.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let loc = loc.join("parameters").join(i.to_string());
             match parameter.get("in").and_then(Value::as_str) {
@@ -277,13 +278,17 @@ impl<'a> Swagger2<'a> {
                     }
                     out.insert("requestBody".into(), self.request_body(parameter, &consumes, &loc)?);
                 }
-                Some("formData") => {
-                    return Err(Error::at(&loc, "unsupported construct: formData parameters"));
-                }
+                Some("formData") => form_params.push((parameter, loc)),
                 _ => parameters.push(self.parameter(parameter, &loc)?),
             }
         }
         out.insert("parameters".into(), Value::Array(parameters));
+        if !form_params.is_empty() {
+            if out.contains_key("requestBody") {
+                return Err(Error::at(loc, "an operation cannot have both a body parameter and formData parameters"));
+            }
+            out.insert("requestBody".into(), self.form_body(&form_params, &consumes)?);
+        }
         let mut responses = Map::new();
         let source = map
             .get("responses")
@@ -296,6 +301,44 @@ impl<'a> Swagger2<'a> {
         out.insert("responses".into(), Value::Object(responses));
         copy_extensions(map, &mut out);
         Ok(Value::Object(out))
+    }
+
+    /// `formData` parameters as a request body: an object schema of one property per field (files as
+    /// binary strings), in `multipart/form-data` or `application/x-www-form-urlencoded` as `consumes` says.
+    fn form_body(&self, params: &[(&Value, SourceLoc)], consumes: &[String]) -> Result<Value> {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        let mut has_file = false;
+        for (parameter, loc) in params {
+            let map = parameter.as_object().ok_or_else(|| Error::at(loc, "a parameter must be an object"))?;
+            let name =
+                map.get("name").and_then(Value::as_str).ok_or_else(|| Error::at(loc, "a parameter needs a name"))?;
+            let mut schema = Map::new();
+            for (key, value) in map {
+                match key.as_str() {
+                    "name" | "in" | "required" | "collectionFormat" | "allowEmptyValue" => {}
+                    _ => {
+                        schema.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            has_file |= schema.get("type").and_then(Value::as_str) == Some("file");
+            properties.insert(name.to_string(), self.schema(&Value::Object(schema), None, loc)?);
+            if map.get("required").and_then(Value::as_bool).unwrap_or(false) {
+                required.push(json!(name));
+            }
+        }
+        let media_type = ["multipart/form-data", "application/x-www-form-urlencoded"]
+            .into_iter()
+            .find(|m| consumes.iter().any(|c| c.split(';').next().is_some_and(|e| e.trim().eq_ignore_ascii_case(m))))
+            .unwrap_or(if has_file { "multipart/form-data" } else { "application/x-www-form-urlencoded" });
+        let schema = json!({ "type": "object", "properties": properties, "required": required });
+        Ok(json!({
+            "required": !required.is_empty(),
+            "content": { media_type: { "schema": schema } },
+            "x-ms-requestBody-name": "form",
+            "x-acs-form": true,
+        }))
     }
 
     fn request_body(&self, parameter: &Value, consumes: &[String], loc: &SourceLoc) -> Result<Value> {
@@ -500,14 +543,15 @@ impl<'a> Swagger2<'a> {
                     out.insert("nullable".into(), value.clone());
                     out.insert(key.clone(), value.clone());
                 }
-                "type" if value == "file" => {
-                    out.insert("type".into(), json!("string"));
-                    out.insert("format".into(), json!("binary"));
-                }
                 _ => {
                     out.insert(key.clone(), value.clone());
                 }
             }
+        }
+        // A file: `type: file`, or `format: file` on whatever type (real specs have `type: object`).
+        if out.get("type").is_some_and(|t| t == "file") || out.get("format").is_some_and(|f| f == "file") {
+            out.insert("type".into(), json!("string"));
+            out.insert("format".into(), json!("binary"));
         }
         if has_all_of && !own_object.is_empty() {
             own_object.insert("type".into(), json!("object"));
@@ -521,6 +565,10 @@ impl<'a> Swagger2<'a> {
 
 fn security_scheme(scheme: &Value) -> Value {
     let mut out = scheme.as_object().cloned().unwrap_or_default();
+    if out.get("type").and_then(Value::as_str) == Some("basic") {
+        out.insert("type".into(), json!("http"));
+        out.insert("scheme".into(), json!("basic"));
+    }
     if out.get("type").and_then(Value::as_str) == Some("oauth2") {
         let flow = out.remove("flow").and_then(|f| f.as_str().map(str::to_string)).unwrap_or_default();
         let mut flow_out = Map::new();

@@ -25,7 +25,9 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "/paths/~1b/get/operationId",
         "duplicate operationId `Things_Get`",
     ),
-    ("form_data.json", "form_data.json", "/paths/~1upload/post/parameters/0", "unsupported construct: formData"),
+    ("form_and_body.json", "form_and_body.json", "/paths/~1upload/post", "both a body parameter and formData"),
+    ("alias_self.json", "alias_self.json", "/definitions/Z1", "alias cycle"),
+    ("alias_pair.json", "alias_pair.json", "/definitions/Z1", "alias cycle"),
     ("type_name_collision.json", "type_name_collision.json", "/definitions/FooBar", "name collision"),
     (
         "field_name_collision.json",

@@ -3,7 +3,7 @@
 //! and tested (the spec's example round trips and the crates' doc tests), with one line per spec
 //! and a total. Nothing of it is committed.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -31,8 +31,9 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
     let generate_time = generate_start.elapsed();
     let spec_files = collect_specs(&manifest, specs)?;
     workspace::write(&out, &generated.files, &spec_files, repo)?;
+    let behaviour = behaviour_crates(repo, &out, &manifest)?;
     for warning in &generated.warnings {
-        println!("warning: {}: {}", warning.location, warning.message);
+        println!("warning: {warning}");
     }
     println!("corpus: {} specs generated into {} in {generate_time:.1?}", manifest.services.len(), out.display());
     workspace::cargo(
@@ -46,8 +47,10 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
     let mut totals = (0, 0, 0, 0);
     for key in manifest.order(&manifest_path.display().to_string()).map_err(|e| e.to_string())? {
         let entry = &manifest.services[key];
-        let crates: Vec<&str> =
-            std::iter::once(entry.models_crate.as_str()).chain(entry.rest_crate.as_deref()).collect();
+        let crates: Vec<&str> = std::iter::once(entry.models_crate.as_str())
+            .chain(entry.rest_crate.as_deref())
+            .chain(behaviour.get(key).map(String::as_str))
+            .collect();
         let stats: Vec<_> = generated.stats.iter().filter(|s| crates.contains(&s.name.as_str())).collect();
         let operations: usize = stats.iter().map(|s| s.operations).sum();
         let models: usize = stats.iter().map(|s| s.models).sum();
@@ -78,6 +81,51 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
 }
 
 /// Every pinned file of every service, laid out for the example tests.
+/// The behaviour tests of `specs/corpus_tests/KEY.rs`, each made a test crate of the corpus
+/// workspace (`behaviour/corpus_KEY_behaviour`) that depends on the service's generated crates;
+/// by service key, the crate names.
+fn behaviour_crates(
+    repo: &Path,
+    out: &Path,
+    manifest: &Manifest,
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut crates = std::collections::BTreeMap::new();
+    for (key, entry) in &manifest.services {
+        let source = repo.join("specs/corpus_tests").join(format!("{key}.rs"));
+        let Ok(tests) = std::fs::read_to_string(&source) else { continue };
+        let name = format!("corpus_{key}_behaviour");
+        let dir = out.join("behaviour").join(&name);
+        let path_to = |target: &Path| workspace::relative_path(target, &dir);
+        let mut dependencies = vec![format!(
+            "{} = {{ path = \"{}\" }}",
+            entry.models_crate,
+            path_to(&out.join("generated").join(&entry.models_crate))
+        )];
+        if let Some(rest) = &entry.rest_crate {
+            dependencies.push(format!("{rest} = {{ path = \"{}\" }}", path_to(&out.join("generated").join(rest))));
+        }
+        dependencies.push(format!("acs_rest_core = {{ path = \"{}\" }}", path_to(&repo.join(&manifest.runtime.path))));
+        dependencies
+            .push(format!("acs_test_support = {{ path = \"{}\" }}", path_to(&repo.join("testing/acs_test_support"))));
+        let manifest_text = format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dev-dependencies]\n{}\nazure_core = {{ version = \"1.1\", default-features = false, features = [\"tokio\"] }}\n\
+             futures = \"0.3\"\nserde_json = \"1\"\ntime = \"0.3\"\n\
+             tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n",
+            dependencies.join("\n")
+        );
+        let write = |path: PathBuf, text: &str| -> Result<(), String> {
+            std::fs::create_dir_all(path.parent().expect("in a folder")).map_err(|e| e.to_string())?;
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        write(dir.join("Cargo.toml"), &manifest_text)?;
+        write(dir.join("src/lib.rs"), &format!("//! Behaviour tests of the generated `{key}` crates (`tests/`).\n"))?;
+        write(dir.join("tests/behaviour.rs"), &tests)?;
+        crates.insert(key.clone(), name);
+    }
+    Ok(crates)
+}
+
 fn collect_specs(manifest: &Manifest, specs: &Specs) -> Result<std::collections::BTreeMap<String, String>, String> {
     let mut files = std::collections::BTreeMap::new();
     for entry in manifest.services.values() {

@@ -71,7 +71,7 @@ fn print_summary(generated: &Generated, total: std::time::Duration) {
         );
     }
     for warning in &generated.warnings {
-        println!("warning: {}: {}", warning.location, warning.message);
+        println!("warning: {warning}");
     }
     let t = &generated.times;
     println!(

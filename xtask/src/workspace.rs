@@ -51,7 +51,7 @@ pub fn write(out: &Path, files: &[GeneratedFile], specs: &BTreeMap<String, Strin
     for (path, text) in specs {
         write_one(out.join("specs").join(path), text)?;
     }
-    write_one(out.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"generated/*\"]\n")?;
+    write_one(out.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"generated/*\", \"behaviour/*\"]\n")?;
     // The repository's lock file keeps dependency versions (and so compiled artifacts) shared.
     std::fs::copy(repo.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;

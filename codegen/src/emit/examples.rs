@@ -91,7 +91,7 @@ pub(super) fn example_tests(cases: &[ExampleCase], examples_root: &str) -> Token
         }
 
         /// Values compare by meaning, whatever their textual form: times as instants, numbers as
-        /// numbers, UUIDs in lowercase, durations as seconds.
+        /// numbers, UUIDs in lowercase, durations as seconds, a `null` property as an absent one.
         fn normalize(value: Value) -> Value {
             match value {
                 Value::String(text) => {
@@ -114,7 +114,10 @@ pub(super) fn example_tests(cases: &[ExampleCase], examples_root: &str) -> Token
                     None => Value::Number(number),
                 },
                 Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-                Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect()),
+                // `null` and absent mean the same.
+                Value::Object(map) => {
+                    Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalize(v))).collect())
+                }
                 other => other,
             }
         }

@@ -16,8 +16,9 @@ pub use super::types::{scoped_type, TypeScope};
 /// The code of `src/models.rs`.
 pub fn models_file(service: &Service) -> TokenStream {
     let defaults = default_kinds(&service.types);
+    let tags = union_kinds(&service.types);
     let items = service.types.values().map(|def| match def {
-        TypeDef::Struct(s) => struct_tokens(s, &defaults, &service.types),
+        TypeDef::Struct(s) => struct_tokens(s, &defaults, tags.get(s.name.as_str()).copied(), &service.types),
         TypeDef::Enum(e) if e.extensible => extensible_enum_tokens(e),
         TypeDef::Enum(e) => fixed_enum_tokens(e),
         TypeDef::Union(u) => union_tokens(u, service),
@@ -117,7 +118,7 @@ fn azure_core_impls(service: &Service) -> TokenStream {
         let TypeDef::Struct(model) = service.types.get(monitor)? else { return None };
         let status = model.fields.iter().find(|f| f.wire_name == "status")?;
         let field = ident(&status.name);
-        let text = match (&status.ty, status.required && !status.nullable) {
+        let text = match (&status.ty, !is_optional(status, model.usage)) {
             (TypeRef::String, true) => quote!(self.#field.as_str()),
             (TypeRef::String, false) => quote!(self.#field.as_deref().unwrap_or_default()),
             (_, true) => quote!(self.#field.as_str()),
@@ -149,6 +150,19 @@ fn azure_core_impls(service: &Service) -> TokenStream {
     }
 }
 
+/// For each struct that is a kind of exactly one union: the discriminator property and its value.
+fn union_kinds(types: &BTreeMap<String, TypeDef>) -> BTreeMap<&str, (&str, &str)> {
+    let mut kinds: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for def in types.values() {
+        if let TypeDef::Union(u) = def {
+            for v in &u.variants {
+                kinds.entry(v.model.as_str()).or_default().push((u.discriminator.as_str(), v.wire.as_str()));
+            }
+        }
+    }
+    kinds.into_iter().filter(|(_, k)| k.len() == 1).map(|(model, k)| (model, k[0])).collect()
+}
+
 /// Whether a field is an `Option` in Rust: optional, nullable, or read-only in a model users send.
 fn is_optional(field: &Field, usage: Usage) -> bool {
     !field.required || field.nullable || (field.read_only && usage.input)
@@ -157,6 +171,7 @@ fn is_optional(field: &Field, usage: Usage) -> bool {
 fn struct_tokens(
     s: &StructDef,
     defaults: &BTreeMap<String, DefaultKind>,
+    union_kind: Option<(&str, &str)>,
     types: &BTreeMap<String, TypeDef>,
 ) -> TokenStream {
     let docs = doc_attrs(&s.doc, &format!("The `{}` model.", s.name));
@@ -175,9 +190,13 @@ fn struct_tokens(
         let optional = is_optional(f, s.usage);
         // In a merge-patch body, a map entry set to `null` removes that entry.
         let patch_map = s.usage.patch && matches!(f.ty, TypeRef::Map(_));
+        let patch_value = |inner: &'_ TypeRef| match inner {
+            TypeRef::Nullable(value) => (**value).clone(),
+            value => value.clone(),
+        };
         let mut ty = match (&f.ty, patch_map) {
             (TypeRef::Map(inner), true) => {
-                let inner = type_tokens(inner);
+                let inner = type_tokens(&patch_value(inner));
                 quote!(::std::collections::HashMap<String, Option<#inner>>)
             }
             _ => type_tokens(&f.ty),
@@ -199,7 +218,7 @@ fn struct_tokens(
             }
         }
         let with = match (&f.ty, patch_map) {
-            (TypeRef::Map(inner), true) => super::types::format_tokens(inner).map(|format| {
+            (TypeRef::Map(inner), true) => super::types::format_tokens(&patch_value(inner)).map(|format| {
                 let format = quote!(::acs_rest_core::formats::Map<Option<#format>>);
                 let format = if optional { quote!(Option<#format>) } else { format };
                 let path = format!("::acs_rest_core::formats::As::<{}>", format.to_string().replace(' ', ""));
@@ -249,9 +268,16 @@ fn struct_tokens(
         }
     });
     let non_exhaustive = s.usage.output_only().then(|| quote!(#[non_exhaustive]));
+    // A kind of a discriminated union sends its discriminator when it is sent on its own, too.
+    let tag = union_kind.map(|(property, value)| {
+        let property = lit(property);
+        let value = lit(value);
+        quote!(#[serde(tag = #property, rename = #value)])
+    });
     quote! {
         #docs
         #[derive(Clone, Debug, #derive_default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #tag
         #non_exhaustive
         pub struct #name {
             #( #fields )*
@@ -370,6 +396,7 @@ fn union_tokens(u: &UnionDef, service: &Service) -> TokenStream {
         #[doc = concat!(" Told apart by the `", #property, "` property. A kind this crate does not know is kept as [`Self::UnknownKind`].")]
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)] // models differ in size; boxing would only burden callers
         pub enum #name {
             #( #variant_docs #variants(#models), )*
             /// A kind this version of the crate does not know: the whole JSON object, kept as sent.
@@ -437,6 +464,7 @@ fn untagged_tokens(u: &UntaggedDef) -> TokenStream {
         #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(untagged)]
         #[non_exhaustive]
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #( #variants )*
         }

@@ -124,8 +124,29 @@ impl Scaffold {
     pub(super) fn render(&self, name: &str) -> Result<String> {
         let template =
             self.env.get_template(name).map_err(|e| Error::msg(format!("internal error: template {name}: {e}")))?;
-        template.render(&self.context).map_err(|e| Error::msg(format!("internal error: rendering {name}: {e}")))
+        let text =
+            template.render(&self.context).map_err(|e| Error::msg(format!("internal error: rendering {name}: {e}")))?;
+        Ok(tidy_blank_lines(&text))
     }
+}
+
+/// Collapses runs of blank lines left by skipped template blocks and ends the file with one newline.
+fn tidy_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.trim_end().lines() {
+        if line.trim().is_empty() {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// A doc-test example for the models crate: an extensible enum keeping a value it does not know.

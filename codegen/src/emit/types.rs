@@ -46,6 +46,10 @@ pub fn scoped_type(ty: &TypeRef, scope: TypeScope) -> TokenStream {
             let inner = scoped_type(inner, scope);
             quote!(::std::collections::HashMap<String, #inner>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = scoped_type(inner, scope);
+            quote!(Option<#inner>)
+        }
         TypeRef::Named(name) => {
             let name = ident(name);
             match scope {
@@ -73,6 +77,10 @@ pub fn format_tokens(ty: &TypeRef) -> Option<TokenStream> {
         TypeRef::Map(inner) => {
             let inner = format_tokens(inner)?;
             quote!(::acs_rest_core::formats::Map<#inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = format_tokens(inner)?;
+            quote!(Option<#inner>)
         }
         _ => return None,
     })

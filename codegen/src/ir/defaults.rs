@@ -71,6 +71,7 @@ pub(crate) fn natural(
         | TypeRef::Any
         | TypeRef::Array(_)
         | TypeRef::Map(_)
+        | TypeRef::Nullable(_)
         | TypeRef::Bytes(_) => true,
         TypeRef::DateTime(_) | TypeRef::Date | TypeRef::Duration | TypeRef::Uuid => false,
         TypeRef::Named(name) => match types.get(name) {

@@ -40,6 +40,12 @@ pub struct Warning {
     pub message: String,
 }
 
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
 /// The service's host: a URL template such as `{endpoint}` or `https://{account}.{region}.example.com/v2`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Host {
@@ -212,16 +218,29 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// `HashMap<String, T>`.
     Map(Box<TypeRef>),
+    /// `Option<T>`: an array item or map value that may be `null`.
+    Nullable(Box<TypeRef>),
     /// A named type of this service.
     Named(String),
 }
 
 impl TypeRef {
+    /// The type with `null` items and values dropped from arrays and maps: a parameter or header
+    /// has no way to send a `null`.
+    pub fn without_nullable(self) -> TypeRef {
+        match self {
+            TypeRef::Nullable(inner) => inner.without_nullable(),
+            TypeRef::Array(inner) => TypeRef::Array(Box::new(inner.without_nullable())),
+            TypeRef::Map(inner) => TypeRef::Map(Box::new(inner.without_nullable())),
+            other => other,
+        }
+    }
+
     /// Whether the value has a wire format other than serde's default, here or inside.
     pub fn has_format(&self) -> bool {
         match self {
             TypeRef::DateTime(_) | TypeRef::Date | TypeRef::Duration | TypeRef::Bytes(_) => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.has_format(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.has_format(),
             _ => false,
         }
     }
@@ -230,7 +249,7 @@ impl TypeRef {
     pub fn uses_uuid(&self) -> bool {
         match self {
             TypeRef::Uuid => true,
-            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.uses_uuid(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.uses_uuid(),
             _ => false,
         }
     }
@@ -593,6 +612,23 @@ pub enum BodyKind {
     Binary,
     /// Text.
     Text,
+    /// A form (Swagger `formData` parameters): its fields.
+    Form(Vec<FormField>),
+}
+
+/// One field of a form body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormField {
+    /// Rust name.
+    pub name: String,
+    /// Name in the form.
+    pub wire_name: String,
+    /// Doc comment text.
+    pub doc: String,
+    /// `None` for a file; else the value's type.
+    pub ty: Option<TypeRef>,
+    /// Whether it must be given.
+    pub required: bool,
 }
 
 /// A request body.

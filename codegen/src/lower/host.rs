@@ -69,7 +69,8 @@ fn split_origin(url: &str) -> (&str, &str) {
 pub(crate) fn client_params(groups: &[OperationGroup]) -> Result<Vec<Param>> {
     let mut params: BTreeMap<String, (Param, SourceLoc)> = BTreeMap::new();
     for operation in groups.iter().flat_map(|g| &g.operations) {
-        for param in operation.params.iter().filter(|p| p.client) {
+        // A constant is sent as is; it is nothing the client needs to be given.
+        for param in operation.params.iter().filter(|p| p.client && p.constant.is_none()) {
             match params.get(&param.wire_name) {
                 Some((first, first_loc))
                     if (first.ty != param.ty

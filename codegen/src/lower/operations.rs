@@ -11,7 +11,7 @@ use super::schemas::{is_binary, is_plain_string};
 use super::{extension_str, Lowerer, SchemaRef};
 use crate::error::{Error, Result, SourceLoc};
 use crate::ir::*;
-use crate::names::{bare, type_name, value_name};
+use crate::names::{bare, name_part, type_name, value_name};
 
 /// Whether a media type is JSON (`application/json`, `…+json`, with or without parameters).
 pub(crate) fn is_json(media_type: &str) -> bool {
@@ -131,7 +131,7 @@ impl<'a> Lowerer<'a> {
                 }
                 let (group, name) = match id.split_once('_') {
                     Some((group, name)) if !group.is_empty() && !name.is_empty() => {
-                        (type_name(group), name.to_string())
+                        (name_part(group), name.to_string())
                     }
                     _ => (String::new(), id.clone()),
                 };
@@ -308,8 +308,10 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
             }
-            let ty =
-                self.type_ref(schema.into(), &format!("{context}{}", type_name(bare(&rust_name))), &parameter_loc)?;
+            // A client parameter is one value for every operation, so its inline type is named alone.
+            let inline_name =
+                if client { name_part(bare(&rust_name)) } else { format!("{context}{}", name_part(bare(&rust_name))) };
+            let ty = self.type_ref(schema.into(), &inline_name, &parameter_loc)?.without_nullable();
             if location == ParamLocation::Path && !path.params().any(|p| p == data.name) {
                 return Err(Error::at(
                     &parameter_loc,
@@ -432,7 +434,16 @@ impl<'a> Lowerer<'a> {
             ));
         }
         let json_types: Vec<String> = media_types.iter().filter(|m| is_json(m)).map(|m| m.to_string()).collect();
-        let (kind, media_types) = if self.body_is_binary(schema) {
+        // A form: Swagger's formData parameters, or an OpenAPI 3 body with only form media types.
+        let form_declared = body.extensions.get("x-acs-form").and_then(Value::as_bool).unwrap_or(false);
+        let form = media_types.iter().find(|m| {
+            let essence = m.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            essence == "multipart/form-data" || essence == "application/x-www-form-urlencoded"
+        });
+        let form = form.filter(|_| form_declared || json_types.is_empty());
+        let (kind, media_types) = if let Some(form) = form {
+            (BodyKind::Form(self.form_fields(schema, params, context, &body_loc)?), vec![form.to_string()])
+        } else if self.body_is_binary(schema) {
             (BodyKind::Binary, media_types.iter().map(|m| m.to_string()).collect::<Vec<_>>())
         } else if self.body_is_string(schema) && !media_types.iter().any(|m| is_plain_json(m)) {
             let text: Vec<String> = media_types.iter().filter(|m| is_text(m)).map(|m| m.to_string()).collect();
@@ -450,10 +461,15 @@ impl<'a> Lowerer<'a> {
             ordered.sort_by_key(|m| !m.eq_ignore_ascii_case("application/json"));
             (BodyKind::Json(ty), ordered)
         } else {
-            return Err(Error::at(
+            // XML and other structured media the generator cannot write: the caller gives the bytes.
+            self.warn(
                 &body_loc,
-                format!("unsupported construct: a request body of media type `{}` (only JSON, text and binary bodies are generated)", media_types[0]),
-            ));
+                format!(
+                    "a request body of media type `{}` with a schema is sent as bytes the caller gives",
+                    media_types[0]
+                ),
+            );
+            (BodyKind::Binary, media_types.iter().map(|m| m.to_string()).collect::<Vec<_>>())
         };
         Ok(Some(Body {
             name,
@@ -463,6 +479,57 @@ impl<'a> Lowerer<'a> {
             required: body.required,
             media_types,
         }))
+    }
+
+    /// The fields of a form body: the properties of its object schema (binary ones are files).
+    fn form_fields(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        params: &[Param],
+        context: &str,
+        loc: &SourceLoc,
+    ) -> Result<Vec<FormField>> {
+        let ReferenceOr::Item(schema) = schema else {
+            return Err(Error::at(loc, "unsupported construct: a form body whose schema is a $ref"));
+        };
+        let (properties, required) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),
+            _ => return Err(Error::at(loc, "unsupported construct: a form body that is not an object of fields")),
+        };
+        let mut fields = Vec::new();
+        for (wire, property) in properties {
+            let field_loc = loc.join("properties").join(wire);
+            let client_name = match property {
+                ReferenceOr::Item(s) => extension_str(&s.schema_data.extensions, "x-ms-client-name"),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let mut name = value_name(client_name.unwrap_or(wire));
+            if matches!(bare(&name), "options" | "content_type") || params.iter().any(|p| p.name == name) {
+                name = format!("{}_field", bare(&name));
+            }
+            let (doc, ty) = match property {
+                ReferenceOr::Item(s) if is_binary(s) => (s.schema_data.description.clone().unwrap_or_default(), None),
+                ReferenceOr::Item(s) => (
+                    s.schema_data.description.clone().unwrap_or_default(),
+                    Some(self.type_ref(
+                        property.into(),
+                        &format!("{context}{}", name_part(bare(&name))),
+                        &field_loc,
+                    )?),
+                ),
+                ReferenceOr::Reference { .. } => (
+                    String::new(),
+                    Some(self.type_ref(
+                        property.into(),
+                        &format!("{context}{}", name_part(bare(&name))),
+                        &field_loc,
+                    )?),
+                ),
+            };
+            let ty = ty.map(TypeRef::without_nullable);
+            fields.push(FormField { name, wire_name: wire.clone(), doc, ty, required: required.contains(wire) });
+        }
+        Ok(fields)
     }
 
     /// The type of a response header's schema; arrays and objects are read as text.

@@ -75,7 +75,7 @@ impl<'a> Lowerer<'a> {
                 let wire_name = name.to_ascii_lowercase();
                 let ty = self.header_type(
                     schema,
-                    &format!("{context}{}", crate::names::type_name(&wire_name)),
+                    &format!("{context}{}", crate::names::name_part(&wire_name)),
                     &header_loc,
                 )?;
                 headers.push(ResponseHeader {
@@ -125,15 +125,15 @@ impl<'a> Lowerer<'a> {
         if string && is_text(media_type) {
             return Ok(ResponseBody::Text);
         }
-        if response.content.keys().all(|m| {
+        if !response.content.keys().all(|m| {
             m.starts_with("image/") || m.starts_with("audio/") || m.starts_with("video/") || m.contains("octet-stream")
         }) {
-            return Ok(ResponseBody::Binary);
+            self.warn(
+                loc,
+                format!("a response body of media type `{media_type}` with a schema is returned as raw bytes (it is not parsed)"),
+            );
         }
-        Err(Error::at(
-            loc,
-            format!("unsupported construct: a response body of media type `{media_type}` (only JSON, text and binary bodies are generated)"),
-        ))
+        Ok(ResponseBody::Binary)
     }
 }
 

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::{extension_str, Lowerer, SchemaRef};
 use crate::error::{Error, Result, SourceLoc};
 use crate::ir::*;
-use crate::names::{bare, type_name, value_name};
+use crate::names::{bare, name_part, value_name};
 
 /// An object's properties (parents first), required names, `additionalProperties`, and the
 /// discriminator properties of its ancestors (left to their unions).
@@ -24,6 +24,8 @@ pub(crate) struct Collected<'a> {
     pub(crate) required: BTreeSet<String>,
     pub(crate) additional: Option<(SchemaRef<'a>, SourceLoc)>,
     pub(crate) discriminators: BTreeSet<String>,
+    /// How many models deep the `allOf` ancestry is (a model without parents: 0).
+    pub(crate) depth: usize,
 }
 
 impl<'a> Collected<'a> {
@@ -37,6 +39,7 @@ impl<'a> Collected<'a> {
             self.additional = other.additional.clone();
         }
         self.discriminators.extend(other.discriminators.iter().cloned());
+        self.depth = self.depth.max(other.depth);
     }
 }
 
@@ -48,8 +51,10 @@ type ObjectParts<'a> = (
     &'a Option<AdditionalProperties>,
 );
 
-/// The deepest `allOf` chain followed; deeper is an error rather than a stack overflow.
-const MAX_ALL_OF_DEPTH: usize = 1024;
+/// The deepest `allOf` ancestry accepted. Each model gets every inherited property, so a deeper
+/// chain would make the output (and the time to make it) grow with the square of the spec's size;
+/// real specs stay under ten.
+const MAX_ALL_OF_DEPTH: usize = 32;
 
 /// The single `$ref` of an `allOf` wrapper that only annotates a reference (description, readOnly, …).
 pub(crate) fn wrapped_ref(schema: &Schema) -> Option<&str> {
@@ -402,8 +407,8 @@ impl<'a> Lowerer<'a> {
         if visiting.contains(&name) {
             return Err(Error::at(loc, format!("allOf cycle: `{name}` is its own ancestor")));
         }
-        if visiting.len() >= MAX_ALL_OF_DEPTH {
-            return Err(Error::at(loc, format!("allOf chain deeper than {MAX_ALL_OF_DEPTH} schemas")));
+        if visiting.len() > MAX_ALL_OF_DEPTH {
+            return Err(Error::at(loc, format!("allOf chain deeper than {MAX_ALL_OF_DEPTH} models")));
         }
         let (_, schema) = self.component(&format!("{}{name}", super::SCHEMA_PREFIX), loc)?;
         let schema_loc = self.schema_loc(name);
@@ -455,6 +460,16 @@ impl<'a> Lowerer<'a> {
                     }
                     let parent = self.collect_component(parent_name, &part_loc, visiting)?;
                     out.merge(&parent);
+                    out.depth = out.depth.max(parent.depth + 1);
+                    if out.depth > MAX_ALL_OF_DEPTH {
+                        return Err(Error::at(
+                            &part_loc,
+                            format!(
+                                "unsupported construct: an allOf chain more than {MAX_ALL_OF_DEPTH} models deep \
+                                 (each model copies every inherited property)"
+                            ),
+                        ));
+                    }
                 }
                 ReferenceOr::Item(part) => {
                     if !is_object(part) {
@@ -496,7 +511,7 @@ impl<'a> Lowerer<'a> {
             }
             _ => self.collect_schema(schema, loc, &mut Vec::new())?,
         };
-        let Collected { properties, mut required, additional, discriminators } = collected;
+        let Collected { properties, mut required, additional, discriminators, .. } = collected;
         // A discriminated child leaves the discriminator to its union.
         let own_discriminator = schema.schema_data.discriminator.as_ref().map(|d| d.property_name.clone());
         let skip: BTreeSet<String> =
@@ -524,7 +539,7 @@ impl<'a> Lowerer<'a> {
                     format!("name collision: properties `{other}` and `{wire_name}` of `{display_name}` both become the field `{name}`"),
                 ));
             }
-            let inline_name = format!("{rust_name}{}", type_name(bare(&name)));
+            let inline_name = format!("{rust_name}{}", name_part(bare(&name)));
             let ty = self.type_ref(property, &inline_name, &property_loc)?;
             let mut doc = annotations.and_then(|s| s.schema_data.description.clone()).unwrap_or_default();
             let mut read_only = annotations.is_some_and(|s| s.schema_data.read_only);
@@ -578,6 +593,17 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The type of a schema position; inline enums and objects become named types called `inline_name`.
+    /// The type of an array's items or a map's values: `Option` when they may be `null` (`x-nullable`).
+    fn element_ref(&mut self, schema: SchemaRef<'a>, inline_name: &str, loc: &SourceLoc) -> Result<TypeRef> {
+        let nullable = matches!(schema, SchemaRef::Inline(s) if s.schema_data.nullable);
+        let ty = self.type_ref(schema, inline_name, loc)?;
+        Ok(match ty {
+            TypeRef::Any => TypeRef::Any,
+            ty if nullable => TypeRef::Nullable(Box::new(ty)),
+            ty => ty,
+        })
+    }
+
     pub(crate) fn type_ref(&mut self, schema: SchemaRef<'a>, inline_name: &str, loc: &SourceLoc) -> Result<TypeRef> {
         let schema = match schema {
             SchemaRef::Ref(reference) => {
@@ -645,7 +671,7 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(array)) => {
                 let items = array.items.as_ref().ok_or_else(|| Error::at(loc, "an array schema needs `items`"))?;
-                TypeRef::Array(Box::new(self.type_ref(
+                TypeRef::Array(Box::new(self.element_ref(
                     items.into(),
                     &format!("{inline_name}Item"),
                     &loc.join("items"),
@@ -653,7 +679,7 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
                 match &object.additional_properties {
-                    Some(AdditionalProperties::Schema(values)) => TypeRef::Map(Box::new(self.type_ref(
+                    Some(AdditionalProperties::Schema(values)) => TypeRef::Map(Box::new(self.element_ref(
                         (&**values).into(),
                         &format!("{inline_name}Value"),
                         &loc.join("additionalProperties"),
@@ -758,6 +784,7 @@ fn shape_name(ty: &TypeRef) -> &'static str {
         TypeRef::Any => "Value",
         TypeRef::Array(_) => "Array",
         TypeRef::Map(_) => "Map",
+        TypeRef::Nullable(inner) => shape_name(inner),
         TypeRef::Named(_) => "Model",
     }
 }

@@ -100,7 +100,9 @@ fn compatible(local: &TypeDef, shared: &TypeDef, substituted: &BTreeSet<String>)
 fn same_ref(local: &TypeRef, shared: &TypeRef, substituted: &BTreeSet<String>) -> bool {
     match (local, shared) {
         (TypeRef::Named(a), TypeRef::Named(b)) => a == b && substituted.contains(a),
-        (TypeRef::Array(a), TypeRef::Array(b)) | (TypeRef::Map(a), TypeRef::Map(b)) => same_ref(a, b, substituted),
+        (TypeRef::Array(a), TypeRef::Array(b))
+        | (TypeRef::Map(a), TypeRef::Map(b))
+        | (TypeRef::Nullable(a), TypeRef::Nullable(b)) => same_ref(a, b, substituted),
         (a, b) => a == b,
     }
 }

@@ -9,7 +9,7 @@ use crate::ir::*;
 fn named(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(name) => out.push(name.clone()),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => named(inner, out),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => named(inner, out),
         _ => {}
     }
 }
@@ -59,6 +59,11 @@ pub(crate) fn mark(types: &mut BTreeMap<String, TypeDef>, groups: &[OperationGro
     for op in groups.iter().flat_map(|g| &g.operations) {
         for param in &op.params {
             named(&param.ty, &mut inputs);
+        }
+        if let Some(Body { kind: BodyKind::Form(fields), .. }) = &op.body {
+            for ty in fields.iter().filter_map(|f| f.ty.as_ref()) {
+                named(ty, &mut inputs);
+            }
         }
         if let Some(Body { kind: BodyKind::Json(ty), media_types, .. }) = &op.body {
             named(ty, &mut inputs);

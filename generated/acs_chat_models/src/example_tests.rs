@@ -24,7 +24,7 @@ fn load(file: &str) -> Value {
         .unwrap_or_else(|e| panic!("example {} is not JSON: {e}", path.display()))
 }
 /// Values compare by meaning, whatever their textual form: times as instants, numbers as
-/// numbers, UUIDs in lowercase, durations as seconds.
+/// numbers, UUIDs in lowercase, durations as seconds, a `null` property as an absent one.
 fn normalize(value: Value) -> Value {
     match value {
         Value::String(text) => {
@@ -58,7 +58,13 @@ fn normalize(value: Value) -> Value {
         }
         Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
         Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, normalize(v))).collect())
+            Value::Object(
+                map
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, normalize(v)))
+                    .collect(),
+            )
         }
         other => other,
     }

@@ -322,6 +322,7 @@ pub struct ChatParticipantsCollection {
 )]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum ChatRetentionPolicy {
     /// No thread retention policy.
     None(NoneRetentionPolicy),
@@ -550,6 +551,7 @@ pub use acs_common_models::MicrosoftTeamsAppIdentifierModel;
 pub use acs_common_models::MicrosoftTeamsUserIdentifierModel;
 /// No thread retention policy.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "kind", rename = "none")]
 pub struct NoneRetentionPolicy {}
 /// The `PhoneNumberIdentifierModel` model of the shared `acs_common_models` crate.
 pub use acs_common_models::PhoneNumberIdentifierModel;
@@ -601,6 +603,7 @@ pub struct SendTypingNotificationRequest {
 pub use acs_common_models::TeamsExtensionUserIdentifierModel;
 /// Thread retention policy based on thread creation date.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "kind", rename = "threadCreationDate")]
 pub struct ThreadCreationDateRetentionPolicy {
     /// Indicates how many days after the thread creation the thread will be deleted.
     #[serde(rename = "deleteThreadAfterDays")]

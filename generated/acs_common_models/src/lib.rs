@@ -21,5 +21,4 @@
 #[rustfmt::skip]
 mod models;
 
-
 pub use models::*;

@@ -31,10 +31,10 @@ mod http;
 
 #[cfg(feature = "http")]
 pub use http::{
-    body::{BinaryFormat, TextFormat},
+    body::{BinaryFormat, BodyInfo, TextFormat},
     client::{ClientCore, CoreOptions},
     errors::{ErrorExt, Failure, FailureKind},
-    headers,
+    form, headers,
     limits::Limits,
     lro::{self, FinalStateVia, LroSpec, OperationStatus},
     operation::{Operation, Retry, Success},

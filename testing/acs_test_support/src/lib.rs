@@ -213,3 +213,24 @@ impl HttpClient for MockTransport {
 pub fn ms(millis: u64) -> Duration {
     Duration::from_millis(millis)
 }
+
+/// A pipeline policy that adds no credentials: for generated clients under test.
+#[derive(Debug)]
+struct NoAuth;
+
+#[async_trait::async_trait]
+impl azure_core::http::policies::Policy for NoAuth {
+    async fn send(
+        &self,
+        ctx: &azure_core::http::Context,
+        request: &mut Request,
+        next: &[std::sync::Arc<dyn azure_core::http::policies::Policy>],
+    ) -> azure_core::http::policies::PolicyResult {
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}
+
+/// An authentication policy that adds nothing, for generated clients under test.
+pub fn no_auth() -> Arc<dyn azure_core::http::policies::Policy> {
+    Arc::new(NoAuth)
+}

@@ -2,6 +2,7 @@
 // Do not edit: change the generator or specs/specs.yaml and regenerate.
 /// Deletes after some days.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "kind", rename = "afterDays")]
 pub struct AfterDaysPolicy {
     /// The `note` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18,6 +19,7 @@ pub struct Holder {
 }
 /// Never deletes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(tag = "kind", rename = "never")]
 pub struct NeverPolicy {
     /// The `note` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,6 +33,7 @@ pub struct NeverPolicy {
 )]
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Policy {
     /// Deletes after some days.
     AfterDays(AfterDaysPolicy),

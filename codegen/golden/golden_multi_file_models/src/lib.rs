@@ -16,5 +16,4 @@
 #[rustfmt::skip]
 mod models;
 
-
 pub use models::*;

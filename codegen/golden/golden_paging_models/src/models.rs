@@ -27,10 +27,23 @@ pub struct WidgetPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
+/// The `WidgetQuery` model.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct WidgetQuery {
+    /// The `text` property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
 /// The request bodies, pages and status monitors of the REST crate.
 #[cfg(feature = "azure_core")]
 mod azure_core_impls {
     use super::*;
+    impl TryFrom<WidgetQuery> for ::azure_core::http::RequestContent<WidgetQuery> {
+        type Error = ::azure_core::Error;
+        fn try_from(value: WidgetQuery) -> ::azure_core::Result<Self> {
+            Ok(::azure_core::json::to_json(&value)?.into())
+        }
+    }
     ::acs_rest_core::impl_page!(GadgetList, String, value, optional);
     ::acs_rest_core::impl_page!(WidgetPage, Widget, items);
 }

@@ -42,6 +42,46 @@ impl WidgetsOperations<'_> {
         };
         Ok(client_.core.pager(request_, OPERATION, spec_, options.method_options))
     }
+    /// The `Widgets_Search` operation.
+    ///
+    /// `POST /widgets:search` (`Widgets_Search`).
+    ///
+    /// Parameters:
+    /// - `query`: see the spec.
+    ///
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    pub fn search(
+        &self,
+        query: azure_core::http::RequestContent<crate::models::WidgetQuery>,
+        options: Option<WidgetsSearchOptions<'_>>,
+    ) -> azure_core::Result<azure_core::http::Pager<crate::models::WidgetPage>> {
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "Widgets_Search",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
+        );
+        let options = options.unwrap_or_default().into_owned();
+        let client_ = self.client;
+        let mut url_ = client_.core.url("/widgets:search");
+        {
+            let mut query_ = url_.query_pairs_mut();
+            query_.append_pair("api-version", client_.core.api_version());
+        }
+        let mut request_ = azure_core::http::Request::new(
+            url_,
+            azure_core::http::Method::Post,
+        );
+        request_.insert_header("accept", "application/json");
+        let body_ = query;
+        request_.insert_header("content-type", "application/json");
+        request_.set_body(body_);
+        let spec_ = acs_rest_core::PageSpec {
+            items: "items",
+            next_link: Some("next"),
+            api_version: true,
+        };
+        Ok(client_.core.pager(request_, OPERATION, spec_, options.method_options))
+    }
 }
 /// Optional parameters of `Widgets_List`.
 #[derive(Clone, Default)]
@@ -62,6 +102,29 @@ impl WidgetsListOptions<'_> {
     pub fn into_owned(self) -> WidgetsListOptions<'static> {
         WidgetsListOptions {
             max_page_size: self.max_page_size,
+            method_options: azure_core::http::pager::PagerOptions {
+                context: self.method_options.context.into_owned(),
+                continuation: self.method_options.continuation,
+            },
+        }
+    }
+}
+/// Optional parameters of `Widgets_Search`.
+#[derive(Clone, Default)]
+pub struct WidgetsSearchOptions<'a> {
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
+    pub method_options: azure_core::http::pager::PagerOptions<'a>,
+}
+impl ::std::fmt::Debug for WidgetsSearchOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct(stringify!(WidgetsSearchOptions)).finish_non_exhaustive()
+    }
+}
+impl WidgetsSearchOptions<'_> {
+    /// These options with an owned context, as the pager or poller needs.
+    pub fn into_owned(self) -> WidgetsSearchOptions<'static> {
+        WidgetsSearchOptions {
             method_options: azure_core::http::pager::PagerOptions {
                 context: self.method_options.context.into_owned(),
                 continuation: self.method_options.continuation,

@@ -67,6 +67,40 @@ impl ItemsOperations<'_> {
             if let Some(value) = options.mode.as_ref() {
                 query_.append_pair("mode", &ToString::to_string(value));
             }
+            if let Some(value) = options.spaced.as_ref() {
+                query_
+                    .append_pair(
+                        "spaced",
+                        &acs_rest_core::url::join(
+                            IntoIterator::into_iter(value).map(ToString::to_string),
+                            " ",
+                        ),
+                    );
+            }
+            if let Some(value) = options.piped.as_ref() {
+                query_
+                    .append_pair(
+                        "piped",
+                        &acs_rest_core::url::join(
+                            IntoIterator::into_iter(value).map(ToString::to_string),
+                            "|",
+                        ),
+                    );
+            }
+            if let Some(value) = options.tabbed.as_ref() {
+                query_
+                    .append_pair(
+                        "tabbed",
+                        &acs_rest_core::url::join(
+                            IntoIterator::into_iter(value).map(ToString::to_string),
+                            "\t",
+                        ),
+                    );
+            }
+            if let Some(value) = options.filter.as_ref() {
+                query_
+                    .append_pair("filter", &acs_rest_core::headers::text::json(value)?);
+            }
         }
         let mut request_ = azure_core::http::Request::new(
             url_,
@@ -82,6 +116,19 @@ impl ItemsOperations<'_> {
                 "repeatability-request-id",
                 ToString::to_string(&repeatability_id_),
             );
+        if let Some(value) = options.x_ms_modes.as_ref() {
+            request_
+                .insert_header(
+                    "x-ms-modes",
+                    acs_rest_core::url::join(
+                        IntoIterator::into_iter(value).map(ToString::to_string),
+                        ",",
+                    ),
+                );
+        }
+        if let Some(value) = options.x_ms_kind.as_ref() {
+            request_.insert_header("x-ms-kind", ToString::to_string(value));
+        }
         request_.insert_header("x-ms-priority", ToString::to_string(&x_ms_priority));
         let response_ = client_
             .core
@@ -105,6 +152,18 @@ pub struct ItemsTouchOptions<'a> {
     ///
     /// Filled automatically (once per call, the same on every retry) when not given.
     pub repeatability_request_id: Option<String>,
+    /// The `spaced` parameter.
+    pub spaced: Option<Vec<String>>,
+    /// The `piped` parameter.
+    pub piped: Option<Vec<i32>>,
+    /// The `tabbed` parameter.
+    pub tabbed: Option<Vec<String>>,
+    /// The `x-ms-modes` parameter.
+    pub x_ms_modes: Option<Vec<crate::models::TouchMode>>,
+    /// The `x-ms-kind` parameter.
+    pub x_ms_kind: Option<crate::models::ItemKind>,
+    /// The `filter` parameter.
+    pub filter: Option<::serde_json::Value>,
     /// Options for this call: its context, and for lists the page to resume from, for
     /// long-running operations the polling frequency.
     pub method_options: azure_core::http::ClientMethodOptions<'a>,

@@ -16,7 +16,7 @@ use quote::{format_ident, quote};
 use super::docs::doc_attrs;
 use super::{ident, lit};
 use crate::ir::*;
-use crate::names::{bare, type_name};
+use crate::names::{bare, name_part};
 
 /// Names the REST crate needs: its client type and the models crate it re-exports.
 pub struct RestNames<'a> {
@@ -145,6 +145,9 @@ pub fn client_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
                 (_, false) => quote!(#name: None,),
                 (TypeRef::String, true) => quote!(#name: #name.to_string(),),
                 (TypeRef::Array(_), true) => quote!(#name: #name.to_vec(),),
+                (TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Any | TypeRef::Bytes(_), true) => {
+                    quote!(#name: #name.clone(),)
+                }
                 (_, true) => quote!(#name,),
             }
         })
@@ -273,7 +276,7 @@ pub fn group_file(group: &OperationGroup, service: &Service, names: &RestNames<'
     let client = ident(names.client);
     let (_, group_type) = group_names(group);
     let group_type = ident(&group_type);
-    let options_prefix = type_name(&group.name);
+    let options_prefix = name_part(&group.name);
     let mut items = Vec::new();
     let methods: Vec<TokenStream> = group
         .operations

@@ -9,7 +9,7 @@ use super::{model_type, one_line};
 use crate::emit::docs::doc_attrs;
 use crate::emit::{ident, lit};
 use crate::ir::*;
-use crate::names::{bare, type_name};
+use crate::names::{bare, name_part};
 
 /// What one operation adds to its group's module.
 pub(crate) struct OperationTokens {
@@ -79,7 +79,7 @@ pub(crate) fn operation_tokens(
     options_prefix: &str,
     on_client: bool,
 ) -> OperationTokens {
-    let options_type = format_ident!("{}{}Options", options_prefix, type_name(bare(&op.name)));
+    let options_type = format_ident!("{}{}Options", options_prefix, name_part(bare(&op.name)));
     let method_options_type = if op.paging.is_some() {
         quote!(azure_core::http::pager::PagerOptions<'a>)
     } else if op.lro.is_some() {
@@ -108,7 +108,15 @@ pub(crate) fn operation_tokens(
         option_fields.push(quote! { #docs pub #name: Option<#ty>, });
         owned_fields.push(name);
     }
-    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
+    if let Some(Body { kind: BodyKind::Form(fields), .. }) = &op.body {
+        for field in fields.iter().filter(|f| !f.required) {
+            let docs = doc_attrs(&field.doc, &format!("The `{}` field of the form.", field.wire_name));
+            let name = ident(&field.name);
+            let ty = field.ty.as_ref().map(model_type).unwrap_or_else(|| quote!(azure_core::Bytes));
+            option_fields.push(quote! { #docs pub #name: Option<#ty>, });
+            owned_fields.push(name);
+        }
+    } else if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
         let docs = doc_attrs(&body.doc, "The request body.");
         let name = ident(&body.name);
         let ty = match &body.kind {
@@ -117,7 +125,7 @@ pub(crate) fn operation_tokens(
                 quote!(azure_core::http::RequestContent<#ty>)
             }
             BodyKind::Binary => quote!(azure_core::Bytes),
-            BodyKind::Text => quote!(String),
+            BodyKind::Text | BodyKind::Form(_) => quote!(String),
         };
         option_fields.push(quote! { #docs pub #name: Option<#ty>, });
         owned_fields.push(name);
@@ -182,7 +190,17 @@ pub(crate) fn operation_tokens(
         .collect();
     let mut param_docs: Vec<String> =
         required.iter().map(|p| format!("- `{}`: {}", bare(&p.name), one_line(&p.doc))).collect();
-    if let Some(body) = &op.body {
+    if let Some(Body { kind: BodyKind::Form(fields), .. }) = &op.body {
+        for field in fields.iter().filter(|f| f.required) {
+            let name = ident(&field.name);
+            let ty = match &field.ty {
+                Some(ty) => arg_type(ty),
+                None => quote!(impl Into<azure_core::Bytes>),
+            };
+            args.push(quote!(#name: #ty));
+            param_docs.push(format!("- `{}`: {}", bare(&field.name), one_line(&field.doc)));
+        }
+    } else if let Some(body) = &op.body {
         let name = ident(&body.name);
         if body.required {
             let ty = match &body.kind {
@@ -191,7 +209,7 @@ pub(crate) fn operation_tokens(
                     quote!(azure_core::http::RequestContent<#ty>)
                 }
                 BodyKind::Binary => quote!(impl Into<azure_core::Bytes>),
-                BodyKind::Text => quote!(impl Into<String>),
+                BodyKind::Text | BodyKind::Form(_) => quote!(impl Into<String>),
             };
             args.push(quote!(#name: #ty));
             param_docs.push(format!("- `{}`: {}", bare(&body.name), one_line(&body.doc)));
@@ -247,13 +265,20 @@ pub(crate) fn operation_tokens(
         quote!(request_.insert_header("accept", #accept);)
     });
     let headers = header_statements(op, service);
-    let body = body_statements(op);
+    let body = body_statements(op, service);
     let url_binding = if query.is_empty() { quote!(url_) } else { quote!(mut url_) };
+    // Sending borrows the request mutably; a pager or poller takes it as built.
+    let request_mutated = accept.is_some() || !headers.is_empty() || !body.is_empty();
+    let request_binding = if request_mutated || (op.paging.is_none() && op.lro.is_none()) {
+        quote!(mut request_)
+    } else {
+        quote!(request_)
+    };
     let build = quote! {
         let client_ = #client_expr;
         let #url_binding = client_.core.url(#path);
         #query
-        let mut request_ = azure_core::http::Request::new(url_, #http_method);
+        let #request_binding = azure_core::http::Request::new(url_, #http_method);
         #accept
         #( #headers )*
         #body

@@ -261,12 +261,15 @@ pub(crate) fn header_statements(op: &Operation, service: &Service) -> Vec<TokenS
 }
 
 /// The statements that set the body and its content type.
-pub(crate) fn body_statements(op: &Operation) -> TokenStream {
+pub(crate) fn body_statements(op: &Operation, service: &Service) -> TokenStream {
     let empty_content_type = op.empty_body_content_type.as_ref().map(|media| {
         let media = lit(media);
         quote!(request_.insert_header("content-type", #media);)
     });
     let Some(body) = &op.body else { return quote!(#empty_content_type) };
+    if let BodyKind::Form(fields) = &body.kind {
+        return form_statements(fields, body.media_types.first().is_some_and(|m| m.starts_with("multipart/")), service);
+    }
     let name = ident(&body.name);
     let content_type = if body.media_types.len() > 1 && !matches!(body.kind, BodyKind::Json(_)) {
         quote!(content_type.to_string())
@@ -274,13 +277,16 @@ pub(crate) fn body_statements(op: &Operation) -> TokenStream {
         let media = lit(body.media_types.first().map(String::as_str).unwrap_or("application/json"));
         quote!(#media)
     };
+    // A required body is an `impl Into<…>` argument; an optional one already has its type.
     let set = match body.kind {
         BodyKind::Json(_) => quote!(request_.set_body(body_);),
+        BodyKind::Binary if !body.required => quote!(request_.set_body(body_);),
+        BodyKind::Text if !body.required => quote!(request_.set_body(azure_core::Bytes::from(body_));),
         BodyKind::Binary => quote! {
             let bytes_: azure_core::Bytes = body_.into();
             request_.set_body(bytes_);
         },
-        BodyKind::Text => quote! {
+        BodyKind::Text | BodyKind::Form(_) => quote! {
             let text_: String = body_.into();
             request_.set_body(azure_core::Bytes::from(text_));
         },
@@ -299,5 +305,55 @@ pub(crate) fn body_statements(op: &Operation) -> TokenStream {
                 #set
             } #otherwise
         }
+    }
+}
+
+/// The statements that build a form body from its fields (arguments and options).
+fn form_statements(fields: &[FormField], multipart: bool, service: &Service) -> TokenStream {
+    let constructor = if multipart { quote!(multipart) } else { quote!(urlencoded) };
+    let parts = fields.iter().map(|field| {
+        let wire = lit(&field.wire_name);
+        let name = ident(&field.name);
+        let add = |value: TokenStream| match &field.ty {
+            None => quote!(form_.file(#wire, #value);),
+            Some(TypeRef::Array(inner)) => {
+                let item = text_expr(quote!(item), inner, service);
+                quote! { for item in IntoIterator::into_iter(#value) { form_.text(#wire, #item); } }
+            }
+            Some(ty) => {
+                let text = text_expr(value, ty, service);
+                quote!(form_.text(#wire, #text);)
+            }
+        };
+        match (field.required, &field.ty) {
+            (true, None) => add(quote!(#name)),
+            (
+                true,
+                Some(
+                    TypeRef::String
+                    | TypeRef::Array(_)
+                    | TypeRef::Named(_)
+                    | TypeRef::Map(_)
+                    | TypeRef::Any
+                    | TypeRef::Bytes(_),
+                ),
+            ) => add(quote!(#name)),
+            (true, Some(_)) => add(quote!(&#name)),
+            (false, None) => {
+                let inner = add(quote!(value));
+                quote! { if let Some(value) = options.#name.clone() { #inner } }
+            }
+            (false, Some(_)) => {
+                let inner = add(quote!(value));
+                quote! { if let Some(value) = options.#name.as_ref() { #inner } }
+            }
+        }
+    });
+    quote! {
+        let mut form_ = acs_rest_core::form::Form::#constructor();
+        #( #parts )*
+        let (content_type_, form_body_) = form_.finish();
+        request_.insert_header("content-type", content_type_);
+        request_.set_body(form_body_);
     }
 }

@@ -10,11 +10,11 @@ use super::model_type;
 use crate::emit::docs::doc_attrs;
 use crate::emit::ident;
 use crate::ir::*;
-use crate::names::{bare, type_name, value_name};
+use crate::names::{bare, name_part, value_name};
 
 /// The name of an operation's response enum.
 pub(crate) fn response_enum_name(op: &Operation, options_prefix: &str) -> String {
-    format!("{}{}Response", options_prefix, type_name(bare(&op.name)))
+    format!("{}{}Response", options_prefix, name_part(bare(&op.name)))
 }
 
 /// The variant name for a status: its reason phrase, else `Status…`.

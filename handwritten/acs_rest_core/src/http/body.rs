@@ -2,7 +2,7 @@
 //!
 //! A generated method returns `Response<Bytes, BinaryFormat>` for a binary body (an image, a file)
 //! and `Response<String, TextFormat>` for a text body; `into_model()` gives the bytes or the text,
-//! and `headers()` the content type.
+//! and [`BodyInfo::content_type`] the content type the service sent.
 
 use azure_core::error::ErrorKind;
 use azure_core::http::response::ResponseBody;
@@ -50,5 +50,25 @@ impl DeserializeWith<TextFormat> for String {
         String::from_utf8(Bytes::from(body).to_vec()).map_err(|_| {
             azure_core::Error::with_message(ErrorKind::DataConversion, "the service sent a text body that is not UTF-8")
         })
+    }
+}
+
+/// What every response tells about its body, whatever the body's type.
+pub trait BodyInfo {
+    /// The `Content-Type` the service sent (`image/png`, `application/json; charset=utf-8`, …).
+    fn content_type(&self) -> Option<String>;
+    /// The `Content-Length` the service sent, if it did and it is a number.
+    fn content_length(&self) -> Option<u64>;
+}
+
+impl<T, F> BodyInfo for azure_core::http::Response<T, F> {
+    fn content_type(&self) -> Option<String> {
+        self.headers().get_optional_string(&azure_core::http::headers::CONTENT_TYPE)
+    }
+
+    fn content_length(&self) -> Option<u64> {
+        self.headers()
+            .get_optional_string(&azure_core::http::headers::CONTENT_LENGTH)
+            .and_then(|v| v.trim().parse().ok())
     }
 }

@@ -183,6 +183,7 @@ impl ClientCore {
                     }
                     let api_version = spec.api_version.then(|| core.api_version().to_string());
                     let poll = Operation { name: operation.name, success: POLL_SUCCESS, retry: Retry::Safe };
+                    let first = matches!(state, PollerState::Initial);
                     let (response, monitor, final_link) = match state {
                         PollerState::Initial => {
                             let mut request = initial.clone();
@@ -229,12 +230,7 @@ impl ClientCore {
                     } else {
                         serde_json::from_slice(response.body()).unwrap_or_default()
                     };
-                    let status = match (&body.status, &monitor) {
-                        (Some(status), _) => poller_status(status),
-                        // No status in the body: a `Location` monitor says 202 while running.
-                        (None, Some(_)) if u16::from(response.status()) == 202 => PollerStatus::InProgress,
-                        (None, _) => PollerStatus::Succeeded,
-                    };
+                    let status = operation_status(first, response.headers(), response.status(), &body);
                     match status {
                         PollerStatus::Succeeded => {
                             let target_link = final_link.clone().or_else(|| {
@@ -285,6 +281,37 @@ impl ClientCore {
             },
             Some(options),
         ))
+    }
+}
+
+/// What a response says of the operation. The first response is the operation's own: when it names
+/// a status monitor (`Operation-Location`, `Azure-AsyncOperation`) the operation is running until
+/// the monitor says otherwise, and any `status` in its body is the resource's, not the operation's,
+/// unless it reports a failure. A monitor's response says it in its `status`; without one, `202`
+/// means running (a `Location` monitor) and anything else done.
+fn operation_status(
+    first: bool,
+    headers: &Headers,
+    code: azure_core::http::StatusCode,
+    body: &MonitorBody,
+) -> PollerStatus {
+    let stated = body.status.as_deref().map(poller_status);
+    let running_202 = u16::from(code) == 202;
+    if first {
+        let named_monitor =
+            header(headers, "operation-location").is_some() || header(headers, "azure-asyncoperation").is_some();
+        return match stated {
+            Some(failed @ (PollerStatus::Failed | PollerStatus::Canceled)) => failed,
+            _ if named_monitor => PollerStatus::InProgress,
+            Some(PollerStatus::Succeeded) => PollerStatus::Succeeded,
+            _ if running_202 => PollerStatus::InProgress,
+            _ => PollerStatus::Succeeded,
+        };
+    }
+    match stated {
+        Some(status) => status,
+        None if running_202 => PollerStatus::InProgress,
+        None => PollerStatus::Succeeded,
     }
 }
 

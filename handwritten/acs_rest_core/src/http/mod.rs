@@ -3,6 +3,7 @@
 pub mod body;
 pub mod client;
 pub mod errors;
+pub mod form;
 mod guard;
 pub mod headers;
 pub mod limits;
