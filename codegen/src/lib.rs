@@ -8,6 +8,7 @@
 //!
 //! [`generate`] runs all four for every service of a [`manifest::Manifest`].
 
+pub mod api;
 pub mod emit;
 pub mod error;
 mod examples;
@@ -57,8 +58,10 @@ pub struct Generated {
     pub times: StageTimes,
     /// What the specs contain that was ignored, with where.
     pub warnings: Vec<ir::Warning>,
-    /// The lowered services, by manifest key (for the API-change report).
+    /// The lowered services, by manifest key.
     pub services: BTreeMap<String, Service>,
+    /// The public API of each service's crates, by manifest key (for the API-change report).
+    pub surfaces: BTreeMap<String, api::ApiSurface>,
 }
 
 /// Runs load, upgrade and lower for one spec, re-using the types of `shared` crates.
@@ -133,13 +136,51 @@ pub fn generate<'m>(
             examples_root: options.examples_root.clone().unwrap_or_else(|| "../../../shared/specs".to_string()),
         };
         let (files, stats) = emit::emit_service(key, entry, &service, &cases, &links)?;
+        let surface = api::surface(&service, &entry.version, &shared);
+        let surface_json = serde_json::to_string_pretty(&surface)
+            .map_err(|e| Error::msg(format!("internal error: the API surface of `{key}`: {e}")))?;
+        generated.files.push(GeneratedFile {
+            path: format!("generated/{}/{}", entry.models_crate, api::SURFACE_FILE),
+            contents: surface_json + "\n",
+        });
         generated.times.emit += start.elapsed();
         generated.files.extend(files);
         generated.stats.extend(stats);
         generated.warnings.extend(service.warnings.iter().cloned());
         generated.services.insert(key.to_string(), service.clone());
+        generated.surfaces.insert(key.to_string(), surface);
         lowered.insert(key, SharedTypes { krate: entry.models_crate.clone(), types: service.types });
     }
     generated.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(generated)
+}
+
+/// The API-change report of each service of `manifest`: the committed surface (read by `baseline`
+/// from a path such as `generated/acs_chat_models/api.json`) against the one just generated.
+pub fn api_reports(
+    manifest: &Manifest,
+    generated: &Generated,
+    baseline: impl Fn(&str) -> Option<String>,
+) -> Result<Vec<api::ServiceReport>> {
+    let mut reports = Vec::new();
+    for (key, entry) in &manifest.services {
+        let Some(new) = generated.surfaces.get(key) else { continue };
+        let path = format!("generated/{}/{}", entry.models_crate, api::SURFACE_FILE);
+        let old: Option<api::ApiSurface> = match baseline(&path) {
+            Some(text) => Some(
+                serde_json::from_str(&text)
+                    .map_err(|e| Error::msg(format!("{path}: not an API surface ({e}); regenerate it")))?,
+            ),
+            None => None,
+        };
+        let changes = old.as_ref().map(|old| api::compare(old, new)).unwrap_or_default();
+        reports.push(api::ServiceReport {
+            service: key.clone(),
+            crates: std::iter::once(entry.models_crate.clone()).chain(entry.rest_crate.clone()).collect(),
+            baseline_version: old.map(|o| o.version),
+            declared_version: entry.version.clone(),
+            changes,
+        });
+    }
+    Ok(reports)
 }

@@ -16,15 +16,19 @@ mod workspace;
 use specs::{Specs, SpecsArgs};
 
 const USAGE: &str = "\
-usage: cargo xtask regen [--check] [--manifest FILE] [--out DIR] [SPECS]
+usage: cargo xtask regen [--check] [--report FILE] [--manifest FILE] [--out DIR] [SPECS]
        cargo xtask pin SERVICE SPEC_PATH [--commit SHA] [--manifest FILE] [SPECS]
        cargo xtask pin --check [--manifest FILE] [SPECS]
        cargo xtask corpus [--manifest FILE] [SPECS]
        cargo xtask fixtures [--check]
        cargo run --release -p xtask -- bench [SPECS]
 
-  regen             write generated/ from the specs pinned in specs/specs.yaml
-    --check         write nothing; print a diff and fail if generated/ would change
+  regen             write generated/ from the specs pinned in specs/specs.yaml, and print the
+                    API-change report (each change patch, minor or major; refuses to write when
+                    the declared crate version is too small a bump for the changes)
+    --check         write nothing; print a diff and the report, and fail if generated/ would
+                    change or a version is too small
+    --report FILE   also write the report as Markdown
     --manifest FILE the manifest to use (default specs/specs.yaml)
     --out DIR       the folder that holds generated/ (default: the repository)
   pin               point SERVICE of the manifest at SPEC_PATH (below the specs root) and pin every
@@ -62,6 +66,7 @@ fn parse_args() -> Result<(Command, SpecsArgs), String> {
     let mut manifest = None;
     let mut out = None;
     let mut commit = None;
+    let mut report = None;
     let mut positional = Vec::new();
     while let Some(arg) = args.next() {
         if specs.take(&arg, &mut args)? {
@@ -73,6 +78,7 @@ fn parse_args() -> Result<(Command, SpecsArgs), String> {
             "--manifest" => manifest = Some(PathBuf::from(value("--manifest")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--commit" => commit = Some(value("--commit")?),
+            "--report" => report = Some(PathBuf::from(value("--report")?)),
             "-h" | "--help" => return Err(USAGE.to_string()),
             other if other.starts_with('-') => return Err(format!("unknown argument `{other}`\n\n{USAGE}")),
             other => positional.push(other.to_string()),
@@ -84,7 +90,7 @@ fn parse_args() -> Result<(Command, SpecsArgs), String> {
     let command = match command.as_str() {
         "regen" => {
             no_positional(&positional)?;
-            Command::Regen(regen::RegenArgs { check, manifest, out })
+            Command::Regen(regen::RegenArgs { check, manifest, out, report })
         }
         "pin" if check => {
             no_positional(&positional)?;

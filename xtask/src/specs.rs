@@ -2,7 +2,7 @@
 //! (`--specs-root DIR`, else `$AZURE_REST_API_SPECS`, else `../shared/specs` beside the repository),
 //! or, when there is none, each file fetched by its pinned commit from a base URL (default the public
 //! raw GitHub URL, `--specs-url` or `$ACS_SPECS_URL` to change it) and cached under
-//! `target/specs-cache/<commit>/<path>`. Every file is checked against its sha256 either way; a
+//! `target/specs-cache/<commit>/<path>` (`$ACS_SPECS_CACHE` to put it elsewhere). Every file is checked against its sha256 either way; a
 //! fetched file that does not match is an error and is not cached.
 
 use std::collections::BTreeMap;
@@ -68,7 +68,8 @@ impl Specs {
             .clone()
             .or_else(|| std::env::var("ACS_SPECS_URL").ok())
             .unwrap_or_else(|| DEFAULT_SPECS_URL.to_string());
-        Specs::Remote { url: url.trim_end_matches('/').to_string(), cache: repo.join("target/specs-cache") }
+        let cache = std::env::var_os("ACS_SPECS_CACHE").map_or_else(|| repo.join("target/specs-cache"), PathBuf::from);
+        Specs::Remote { url: url.trim_end_matches('/').to_string(), cache }
     }
 
     /// A reader of the files `pins` lists (checking each one's sha256).

@@ -31,6 +31,19 @@ fn model_type(ty: &TypeRef) -> TokenStream {
     super::types::scoped_type(ty, super::types::TypeScope::Rest)
 }
 
+/// The Rust type of a value of `ty` as the REST crate writes it (`crate::models::…`).
+pub fn rust_model_type(ty: &TypeRef) -> TokenStream {
+    model_type(ty)
+}
+
+/// The argument type of a required parameter of `ty`.
+pub fn rust_arg_type(ty: &TypeRef) -> TokenStream {
+    request::arg_type(ty)
+}
+
+pub use operation::method_name;
+pub use responses::response_enum_name;
+
 /// The accessor and struct names of an operation group.
 pub fn group_names(group: &OperationGroup) -> (String, String) {
     let base = group.name.strip_suffix("Operations").filter(|b| !b.is_empty()).unwrap_or(&group.name);

@@ -30,7 +30,7 @@ fn method_tokens(method: Method) -> TokenStream {
 }
 
 /// The method's name: `begin_` before long-running operations, as `azure_core` clients name them.
-fn method_name(op: &Operation) -> String {
+pub fn method_name(op: &Operation) -> String {
     if op.lro.is_some() {
         format!("begin_{}", bare(&op.name))
     } else {

@@ -13,7 +13,7 @@ use crate::ir::*;
 use crate::names::{bare, name_part, value_name};
 
 /// The name of an operation's response enum.
-pub(crate) fn response_enum_name(op: &Operation, options_prefix: &str) -> String {
+pub fn response_enum_name(op: &Operation, options_prefix: &str) -> String {
     format!("{}{}Response", options_prefix, name_part(bare(&op.name)))
 }
 
