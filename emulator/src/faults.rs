@@ -17,7 +17,7 @@ pub enum FaultScope {
 }
 
 /// Fault injection settings. Shares are probabilities in `[0, 1]`, drawn independently for each
-/// request in the order drop, 429, 503 (so their sum should be at most 1).
+/// request in the order drop, drop after applying, 429, 503 (so their sum should be at most 1).
 ///
 /// ```
 /// use acs_emulator::FaultConfig;
@@ -37,8 +37,11 @@ pub struct FaultConfig {
     /// Share of requests answered `503 Service Unavailable` (with `Retry-After` when
     /// [`FaultConfig::retry_after`] is set on 503s too, see [`FaultConfig::retry_after_on_503`]).
     pub unavailable_rate: f64,
-    /// Share of requests whose connection is closed without any answer.
+    /// Share of requests whose connection is closed without any answer, before they are applied.
     pub drop_rate: f64,
+    /// Share of requests that are applied, and then their connection closed without the answer:
+    /// the caller cannot tell whether the request took effect.
+    pub drop_after_rate: f64,
     /// The `Retry-After` value sent with 429 (rounded up to whole seconds).
     pub retry_after: Duration,
     /// Whether 503 answers carry `Retry-After` too.
@@ -59,6 +62,7 @@ impl Default for FaultConfig {
             throttle_rate: 0.0,
             unavailable_rate: 0.0,
             drop_rate: 0.0,
+            drop_after_rate: 0.0,
             retry_after: Duration::from_secs(1),
             retry_after_on_503: false,
             latency: Duration::ZERO,
@@ -90,6 +94,12 @@ impl FaultConfig {
     /// Sets the share of dropped connections.
     pub fn with_drop_rate(mut self, rate: f64) -> Self {
         self.drop_rate = rate;
+        self
+    }
+
+    /// Sets the share of requests applied and then dropped without an answer.
+    pub fn with_drop_after_rate(mut self, rate: f64) -> Self {
+        self.drop_after_rate = rate;
         self
     }
 
@@ -128,20 +138,24 @@ impl FaultConfig {
         self.throttle_rate > 0.0
             || self.unavailable_rate > 0.0
             || self.drop_rate > 0.0
+            || self.drop_after_rate > 0.0
             || !self.latency.is_zero()
             || !self.latency_jitter.is_zero()
     }
 
     /// Checks that rates are within `[0, 1]` and add up to at most 1.
     pub fn validate(&self) -> Result<(), String> {
-        for (name, rate) in
-            [("throttle", self.throttle_rate), ("unavailable", self.unavailable_rate), ("drop", self.drop_rate)]
-        {
+        for (name, rate) in [
+            ("throttle", self.throttle_rate),
+            ("unavailable", self.unavailable_rate),
+            ("drop", self.drop_rate),
+            ("drop-after", self.drop_after_rate),
+        ] {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(format!("the {name} rate {rate} is not within [0, 1]"));
             }
         }
-        let sum = self.throttle_rate + self.unavailable_rate + self.drop_rate;
+        let sum = self.throttle_rate + self.unavailable_rate + self.drop_rate + self.drop_after_rate;
         if sum > 1.0 + 1e-9 {
             return Err(format!("the fault rates add up to {sum}, more than 1"));
         }
@@ -154,6 +168,7 @@ impl FaultConfig {
 pub(crate) enum FaultAction {
     Proceed,
     Drop,
+    DropAfter,
     Throttle { retry_after: u64 },
     Unavailable { retry_after: Option<u64> },
 }
@@ -193,16 +208,20 @@ impl Faults {
             FaultScope::Chat => path.starts_with("/chat"),
             FaultScope::Identity => !path.starts_with("/chat"),
         };
-        if !in_scope || (config.drop_rate <= 0.0 && config.throttle_rate <= 0.0 && config.unavailable_rate <= 0.0) {
+        let total = config.drop_rate + config.drop_after_rate + config.throttle_rate + config.unavailable_rate;
+        if !in_scope || total <= 0.0 {
             return (latency, FaultAction::Proceed);
         }
         let draw = rng.next_f64();
         let retry_after = config.retry_after.as_secs() + u64::from(config.retry_after.subsec_nanos() > 0);
+        let dropped = config.drop_rate + config.drop_after_rate;
         let action = if draw < config.drop_rate {
             FaultAction::Drop
-        } else if draw < config.drop_rate + config.throttle_rate {
+        } else if draw < dropped {
+            FaultAction::DropAfter
+        } else if draw < dropped + config.throttle_rate {
             FaultAction::Throttle { retry_after }
-        } else if draw < config.drop_rate + config.throttle_rate + config.unavailable_rate {
+        } else if draw < total {
             FaultAction::Unavailable { retry_after: config.retry_after_on_503.then_some(retry_after) }
         } else {
             FaultAction::Proceed
@@ -253,7 +272,7 @@ mod tests {
                     assert_eq!(retry_after, 1);
                     2
                 }
-                FaultAction::Unavailable { .. } => 3,
+                FaultAction::Unavailable { .. } | FaultAction::DropAfter => 3,
             };
             counts[index] += 1;
         }

@@ -153,6 +153,25 @@ pub struct EmulatorBuilder {
     token_lifetime: Duration,
     faults: FaultConfig,
     teams: TeamsExchange,
+    timeouts: Timeouts,
+}
+
+/// How long the emulator waits for clients; a client slower than these is cut off, so a slow or
+/// idle client cannot hold a connection (or the memory it costs) for ever.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// To receive a request's headers, counted from the first byte (10 s by default).
+    pub header_read: Duration,
+    /// To receive a request's body once its headers are in (30 s by default); 408 after it.
+    pub body_read: Duration,
+    /// A keep-alive connection with no request in progress (60 s by default); closed after it.
+    pub idle: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { header_read: Duration::from_secs(10), body_read: Duration::from_secs(30), idle: Duration::from_secs(60) }
+    }
 }
 
 impl Default for EmulatorBuilder {
@@ -166,6 +185,7 @@ impl Default for EmulatorBuilder {
             token_lifetime: Duration::from_secs(24 * 60 * 60),
             faults: FaultConfig::default(),
             teams: TeamsExchange::NotConfigured,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -211,6 +231,12 @@ impl EmulatorBuilder {
     /// Faults and latency from the start (see [`EmulatorHandle::set_faults`]).
     pub fn faults(mut self, faults: FaultConfig) -> Self {
         self.faults = faults;
+        self
+    }
+
+    /// How long clients may take (see [`Timeouts`]).
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
         self
     }
 
@@ -263,9 +289,10 @@ impl EmulatorBuilder {
             scheme,
             local_addr,
             default_token_lifetime: self.token_lifetime.min(MAX_LIFETIME),
+            body_read_timeout: self.timeouts.body_read,
         });
         let (shutdown, signal) = oneshot::channel();
-        let task = tokio::spawn(server::serve(listener, acceptor, http::router(state.clone()), signal));
+        let task = tokio::spawn(server::serve(listener, acceptor, http::router(state.clone()), self.timeouts, signal));
         tracing::info!(%endpoint, "ACS emulator listening");
         Ok(EmulatorHandle {
             connection_string: format!("endpoint={endpoint};accesskey={key_text}"),

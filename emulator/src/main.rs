@@ -1,6 +1,6 @@
 //! `acs_emulator`: runs the local ACS Chat + Identity emulator until Ctrl-C.
 
-use acs_emulator::{Emulator, FaultConfig, FaultScope, TeamsExchange, TlsMode};
+use acs_emulator::{Emulator, FaultConfig, FaultScope, TeamsExchange, Timeouts, TlsMode};
 use clap::{Parser, ValueEnum};
 use std::io::Write as _;
 use std::net::IpAddr;
@@ -60,9 +60,15 @@ struct Args {
     #[arg(long, default_value_t = 0.0)]
     fault_503: f64,
 
-    /// Share of requests whose connection is dropped without an answer (0 to 1).
+    /// Share of requests whose connection is dropped without an answer, before they are
+    /// applied (0 to 1).
     #[arg(long, default_value_t = 0.0)]
     fault_drop: f64,
+
+    /// Share of requests that are applied and then have their connection dropped without the
+    /// answer (0 to 1): the caller cannot tell whether they took effect.
+    #[arg(long, default_value_t = 0.0)]
+    fault_drop_after: f64,
 
     /// Retry-After seconds sent with 429 answers (and 503 with --retry-after-on-503).
     #[arg(long, default_value_t = 1)]
@@ -87,6 +93,19 @@ struct Args {
     /// Extra random latency (uniform in 0..=N milliseconds).
     #[arg(long, default_value_t = 0)]
     latency_jitter_ms: u64,
+
+    /// Seconds a client may take to send a request's headers (also the wait for the first
+    /// request of a connection).
+    #[arg(long, default_value_t = 10)]
+    header_timeout_secs: u64,
+
+    /// Seconds a client may take to send a request's body.
+    #[arg(long, default_value_t = 30)]
+    body_timeout_secs: u64,
+
+    /// Seconds a keep-alive connection may stay idle between requests before it is closed.
+    #[arg(long, default_value_t = 60)]
+    idle_timeout_secs: u64,
 
     /// How Teams token exchanges are answered: `reject` (400 TeamsExchangeNotConfigured) or
     /// `issue` (an emulator token for the Teams identity).
@@ -137,6 +156,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         throttle_rate: args.fault_429,
         unavailable_rate: args.fault_503,
         drop_rate: args.fault_drop,
+        drop_after_rate: args.fault_drop_after,
         retry_after: Duration::from_secs(args.retry_after),
         retry_after_on_503: args.retry_after_on_503,
         latency: Duration::from_millis(args.latency_ms),
@@ -154,6 +174,11 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .tls(tls)
         .token_lifetime(Duration::from_secs(args.token_lifetime_secs))
         .faults(faults)
+        .timeouts(Timeouts {
+            header_read: Duration::from_secs(args.header_timeout_secs),
+            body_read: Duration::from_secs(args.body_timeout_secs),
+            idle: Duration::from_secs(args.idle_timeout_secs),
+        })
         .teams_exchange(match args.teams_exchange {
             Teams::Reject => TeamsExchange::NotConfigured,
             Teams::Issue => TeamsExchange::Issue { lifetime: None },

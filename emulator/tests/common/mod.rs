@@ -97,6 +97,10 @@ async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
+    // A body is JSON unless the test says otherwise, as the official SDKs send it.
+    if !body.is_empty() && !headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type")) {
+        request.push_str("content-type: application/json\r\n");
+    }
     request.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
     stream.write_all(request.as_bytes()).await?;
     stream.write_all(body).await?;
