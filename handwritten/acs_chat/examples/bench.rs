@@ -15,7 +15,7 @@
 //! it is not installed its rows say so.
 
 use acs_chat::{
-    ChatClient, ChatClientOptions, ChatThreadClient, CommunicationTokenCredential, ListChatMessagesOptions,
+    ChatClient, ChatClientOptions, ChatThreadClient, CommunicationTokenCredential, ListMessagesOptions,
 };
 use acs_emulator::{Emulator, TlsMode};
 use azure_core::http::{ClientOptions, Transport};
@@ -135,7 +135,7 @@ impl Client {
     async fn list(&self, thread: &str) -> Result<usize, BoxError> {
         Ok(match self {
             Self::Sdk(chat, _) => {
-                let options = ListChatMessagesOptions { max_page_size: Some(PAGE), ..Default::default() };
+                let options = ListMessagesOptions { max_page_size: Some(PAGE), ..Default::default() };
                 chat.chat_thread_client(thread)?
                     .list_messages(Some(options))
                     .try_fold(0usize, |n, _| async move { Ok(n + 1) })
@@ -321,7 +321,7 @@ async fn main() -> Result<(), BoxError> {
     let chat = ChatClient::new(
         &endpoint,
         credential.clone(),
-        Some(ChatClientOptions { client_options: client_options.clone(), api_version: None }),
+        Some(ChatClientOptions { client_options: client_options.clone(), ..Default::default() }),
     )?;
     let rest = Arc::new(acs_chat_rest::ChatRestClient::new(
         &endpoint,

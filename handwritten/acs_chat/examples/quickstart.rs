@@ -12,7 +12,7 @@
 
 use acs_chat::{
     ChatClient, ChatParticipant, ChatThreadEvent, CommunicationTokenCredential, CreateChatThreadOptions,
-    ListChatMessagesOptions, SendChatMessageOptions, SendTypingNotificationOptions, WatchMessagesOptions,
+    ListMessagesOptions, SendMessageOptions, SendTypingNotificationOptions, WatchMessagesOptions,
 };
 use acs_common::ConnectionString;
 use acs_identity::{CommunicationIdentityClient, CommunicationTokenScope};
@@ -65,11 +65,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = tokio::time::timeout(Duration::from_millis(500), events.next()).await;
 
     // 5. Messages.
-    let options = SendChatMessageOptions { sender_display_name: Some("Alice".into()), ..Default::default() };
+    let options = SendMessageOptions { sender_display_name: Some("Alice".into()), ..Default::default() };
     let hello = thread.send_message("Hello, who's in for lunch?", Some(options)).await?;
     println!("Sent message {}", hello.id);
     let mut messages =
-        thread.list_messages(Some(ListChatMessagesOptions { max_page_size: Some(10), ..Default::default() }));
+        thread.list_messages(Some(ListMessagesOptions { max_page_size: Some(10), ..Default::default() }));
     while let Some(message) = messages.try_next().await? {
         println!(
             "  [{}] {} {}",

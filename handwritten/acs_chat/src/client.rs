@@ -1,19 +1,20 @@
 //! [`ChatClient`]: threads of the user the credential belongs to.
 
-use crate::models::{convert, ChatThreadItem, CreateChatThreadResult};
+use crate::convert;
+use crate::models::{ChatThreadItem, CreateChatThreadResult};
 use crate::options::{ChatClientOptions, CreateChatThreadOptions, DeleteChatThreadOptions, ListChatThreadsOptions};
-use crate::pager::{convert_pages, pager_options, wire_count, ChatPager};
+use crate::pager::{list, ChatPager};
 use crate::thread::ChatThreadClient;
-use crate::validate::{json_body, non_blank, non_empty};
+use crate::typing::TypingThrottle;
 use acs_chat_models as wire;
 use acs_chat_rest::{ChatCreateChatThreadOptions, ChatDeleteChatThreadOptions, ChatListChatThreadsOptions};
-use acs_chat_rest::{ChatRestClient, ChatRestClientOptions};
-use acs_common::error::invalid_argument;
+use acs_chat_rest::ChatRestClient;
+use acs_common::args::{header_value, path_segment, wire_count};
 use acs_common::{BearerTokenPolicy, CommunicationTokenCredential};
+use acs_rest_core::{ClientCore, CoreOptions};
 use azure_core::http::Url;
 use std::fmt;
 use std::sync::Arc;
-use tracing::Instrument;
 
 /// The api-version this crate sends unless told otherwise
 /// ([`ChatClientOptions::api_version`]).
@@ -41,6 +42,7 @@ pub const DEFAULT_API_VERSION: &str = acs_chat_rest::DEFAULT_API_VERSION;
 #[derive(Clone)]
 pub struct ChatClient {
     rest: Arc<ChatRestClient>,
+    typing: TypingThrottle,
 }
 
 impl fmt::Debug for ChatClient {
@@ -52,7 +54,8 @@ impl fmt::Debug for ChatClient {
     }
 }
 
-/// Checks the endpoint and builds the generated client with the user-token policy.
+/// Checks the endpoint and builds the generated client on a pipeline of its own, with the
+/// user-token policy, naming this crate in the `User-Agent`.
 pub(crate) fn rest_client(
     endpoint: &str,
     credential: CommunicationTokenCredential,
@@ -60,15 +63,17 @@ pub(crate) fn rest_client(
 ) -> azure_core::Result<ChatRestClient> {
     let options = options.unwrap_or_default();
     let url = acs_common::security::parse_endpoint("endpoint", endpoint)?;
-    let api_version = options.api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned());
-    if api_version.trim().is_empty() {
-        return Err(invalid_argument("api_version", "must not be empty"));
-    }
-    ChatRestClient::new(
-        url.as_str(),
+    let core = ClientCore::new(
+        url,
         Arc::new(BearerTokenPolicy::new(credential)),
-        Some(ChatRestClientOptions { client_options: options.client_options, api_version, ..Default::default() }),
-    )
+        CoreOptions {
+            client_options: options.client_options,
+            api_version: options.api_version.unwrap_or_else(|| DEFAULT_API_VERSION.to_owned()),
+            limits: options.limits,
+        },
+        (env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION")),
+    )?;
+    Ok(ChatRestClient::from_core(core))
 }
 
 impl ChatClient {
@@ -87,7 +92,7 @@ impl ChatClient {
         credential: CommunicationTokenCredential,
         options: Option<ChatClientOptions>,
     ) -> azure_core::Result<Self> {
-        Ok(Self { rest: Arc::new(rest_client(endpoint, credential, options)?) })
+        Ok(Self { rest: Arc::new(rest_client(endpoint, credential, options)?), typing: TypingThrottle::default() })
     }
 
     /// The endpoint requests go to.
@@ -100,14 +105,14 @@ impl ChatClient {
         self.rest.api_version()
     }
 
-    /// A client for one thread, sharing this client's pipeline and credential. No request is
-    /// made (the thread need not exist yet).
+    /// A client for one thread, sharing this client's pipeline, credential and
+    /// typing-notification throttle. No request is made (the thread need not exist yet).
     ///
     /// # Errors
     ///
     /// When `thread_id` is empty.
     pub fn chat_thread_client(&self, thread_id: &str) -> azure_core::Result<ChatThreadClient> {
-        ChatThreadClient::from_rest(Arc::clone(&self.rest), thread_id)
+        ChatThreadClient::from_parts(Arc::clone(&self.rest), self.typing.clone(), thread_id)
     }
 
     /// Creates a thread with `topic`; the caller becomes a participant.
@@ -122,72 +127,63 @@ impl ChatClient {
     ///
     /// # Errors
     ///
-    /// When `topic` or the idempotency token is empty (before any request), or the service
-    /// refuses the request.
+    /// When the idempotency token is empty (before any request), or the service refuses the
+    /// request (for example an empty topic).
+    #[tracing::instrument(name = "acs_chat.create_chat_thread", skip_all, fields(thread_id), err)]
     pub async fn create_chat_thread(
         &self,
         topic: &str,
         options: Option<CreateChatThreadOptions<'_>>,
     ) -> azure_core::Result<CreateChatThreadResult> {
-        let span = tracing::info_span!("acs_chat.create_chat_thread", thread_id = tracing::field::Empty);
-        async {
-            non_empty("topic", topic)?;
-            let options = options.unwrap_or_default();
-            let token = match options.idempotency_token {
-                Some(token) => {
-                    non_blank("idempotency_token", &token)?;
-                    token
-                }
-                None => azure_core::Uuid::new_v4().to_string(),
-            };
-            let request = wire::CreateChatThreadRequest {
-                topic: topic.to_owned(),
-                participants: Some(options.participants.iter().map(convert::participant_to_wire).collect()),
-                metadata: options.metadata,
-                retention_policy: options.retention_policy.as_ref().map(convert::retention_policy_to_wire),
-            };
-            let rest_options = ChatCreateChatThreadOptions {
-                repeatability_request_id: Some(token),
-                method_options: options.method_options,
-            };
-            let result = self.rest.chat().create_chat_thread(json_body(&request)?, Some(rest_options)).await?;
-            let result = result.into_model()?;
-            let thread = convert::created_thread(result.chat_thread)?;
-            tracing::Span::current().record("thread_id", thread.id.as_str());
-            let failed_participants =
-                convert::pair_failures(&options.participants, result.invalid_participants.unwrap_or_default());
-            Ok(CreateChatThreadResult { thread, failed_participants })
-        }
-        .instrument(span)
-        .await
+        let options = options.unwrap_or_default();
+        let token = match options.idempotency_token {
+            Some(token) => {
+                header_value("idempotency_token", &token)?;
+                token
+            }
+            None => azure_core::Uuid::new_v4().to_string(),
+        };
+        let request = wire::CreateChatThreadRequest {
+            topic: topic.to_owned(),
+            participants: Some(options.participants.iter().map(convert::participant_to_wire).collect()),
+            metadata: options.metadata,
+            retention_policy: options.retention_policy,
+        };
+        let rest_options =
+            ChatCreateChatThreadOptions { repeatability_request_id: Some(token), method_options: options.method_options };
+        let result = self.rest.chat().create_chat_thread(request.try_into()?, Some(rest_options)).await?;
+        let result = result.into_model()?;
+        let thread = convert::created_thread(result.chat_thread)?;
+        tracing::Span::current().record("thread_id", thread.id.as_str());
+        let failed_participants =
+            convert::pair_failures(&options.participants, result.invalid_participants.unwrap_or_default());
+        Ok(CreateChatThreadResult { thread, failed_participants })
     }
 
     /// The threads the user is a participant of, most recently active first, as a lazy stream
     /// that requests page after page ([`ChatPager`]).
     ///
-    /// Invalid options (a page size of 0, an unusable continuation) are yielded as an error.
+    /// An unusable continuation is yielded as an error; the service judges the other options.
     pub fn list_chat_threads(&self, options: Option<ListChatThreadsOptions<'_>>) -> ChatPager<ChatThreadItem> {
         let span = tracing::info_span!("acs_chat.list_chat_threads");
-        let pages = (|| {
-            let options = options.unwrap_or_default();
-            let max_page_size = wire_count("max_page_size", options.max_page_size, false)?;
-            let method_options = pager_options(self.endpoint(), options.method_options, options.continuation)?;
-            let pager = self.rest.chat().list_chat_threads(Some(ChatListChatThreadsOptions {
-                max_page_size,
-                start_time: options.start_time,
-                method_options,
-            }))?;
-            Ok(convert_pages(
-                pager,
-                self.endpoint().clone(),
-                |page: wire::ChatThreadsItemCollection| (page.value, page.next_link),
-                convert::thread_item,
-            ))
-        })();
-        match pages {
-            Ok(pages) => ChatPager::new(pages, span),
-            Err(error) => ChatPager::failed(error, span),
-        }
+        let options = options.unwrap_or_default();
+        let (start_time, max_page_size) = (options.start_time, options.max_page_size);
+        list(
+            span,
+            self.endpoint(),
+            options.method_options,
+            options.continuation,
+            |method_options| {
+                let max_page_size = wire_count("max_page_size", max_page_size)?;
+                self.rest.chat().list_chat_threads(Some(ChatListChatThreadsOptions {
+                    max_page_size,
+                    start_time,
+                    method_options,
+                }))
+            },
+            |page: wire::ChatThreadsItemCollection| (page.value, page.next_link),
+            convert::thread_item,
+        )
     }
 
     /// Deletes a thread (for every participant).
@@ -195,25 +191,19 @@ impl ChatClient {
     /// # Errors
     ///
     /// When `thread_id` is empty (before any request), or the service refuses the request.
+    #[tracing::instrument(name = "acs_chat.delete_chat_thread", skip_all, fields(thread_id), err)]
     pub async fn delete_chat_thread(
         &self,
         thread_id: &str,
         options: Option<DeleteChatThreadOptions<'_>>,
     ) -> azure_core::Result<()> {
-        let span = tracing::info_span!("acs_chat.delete_chat_thread", thread_id);
-        async {
-            non_blank("thread_id", thread_id)?;
-            let options = options.unwrap_or_default();
-            self.rest
-                .chat()
-                .delete_chat_thread(
-                    thread_id,
-                    Some(ChatDeleteChatThreadOptions { method_options: options.method_options }),
-                )
-                .await?;
-            Ok(())
-        }
-        .instrument(span)
-        .await
+        tracing::Span::current().record("thread_id", thread_id);
+        path_segment("thread_id", thread_id)?;
+        let options = options.unwrap_or_default();
+        self.rest
+            .chat()
+            .delete_chat_thread(thread_id, Some(ChatDeleteChatThreadOptions { method_options: options.method_options }))
+            .await?;
+        Ok(())
     }
 }

@@ -17,6 +17,9 @@ pub struct ChatClientOptions {
     /// The api-version sent with every request; [`DEFAULT_API_VERSION`](crate::DEFAULT_API_VERSION)
     /// when `None`.
     pub api_version: Option<String>,
+    /// Bounds on each call: deadline, response size, `Retry-After`, pages (see
+    /// [`acs_rest_core::Limits`]).
+    pub limits: acs_rest_core::Limits,
 }
 
 macro_rules! plain_options {
@@ -34,17 +37,17 @@ plain_options! {
     /// Options of [`ChatClient::delete_chat_thread`](crate::ChatClient::delete_chat_thread).
     DeleteChatThreadOptions;
     /// Options of [`ChatThreadClient::get_properties`](crate::ChatThreadClient::get_properties).
-    GetChatThreadPropertiesOptions;
+    GetPropertiesOptions;
     /// Options of [`ChatThreadClient::update_topic`](crate::ChatThreadClient::update_topic).
     UpdateTopicOptions;
     /// Options of [`ChatThreadClient::get_message`](crate::ChatThreadClient::get_message).
-    GetChatMessageOptions;
+    GetMessageOptions;
     /// Options of [`ChatThreadClient::delete_message`](crate::ChatThreadClient::delete_message).
-    DeleteChatMessageOptions;
+    DeleteMessageOptions;
     /// Options of [`ChatThreadClient::add_participants`](crate::ChatThreadClient::add_participants).
-    AddChatParticipantsOptions;
+    AddParticipantsOptions;
     /// Options of [`ChatThreadClient::remove_participant`](crate::ChatThreadClient::remove_participant).
-    RemoveChatParticipantOptions;
+    RemoveParticipantOptions;
     /// Options of [`ChatThreadClient::send_read_receipt`](crate::ChatThreadClient::send_read_receipt).
     SendReadReceiptOptions;
 }
@@ -83,7 +86,7 @@ pub struct ListChatThreadsOptions<'a> {
 /// Options of [`ChatThreadClient::update_properties`](crate::ChatThreadClient::update_properties).
 /// Fields left `None` are not changed.
 #[derive(Clone, Debug, Default)]
-pub struct UpdateChatThreadPropertiesOptions<'a> {
+pub struct UpdatePropertiesOptions<'a> {
     /// The new topic (must not be empty).
     pub topic: Option<String>,
     /// The new metadata (replaces the thread's metadata).
@@ -96,21 +99,26 @@ pub struct UpdateChatThreadPropertiesOptions<'a> {
 
 /// Options of [`ChatThreadClient::send_message`](crate::ChatThreadClient::send_message).
 #[derive(Clone, Debug, Default)]
-pub struct SendChatMessageOptions<'a> {
-    /// Text (the default) or HTML. The service-written kinds (topic and participant changes)
-    /// cannot be sent.
-    pub message_type: ChatMessageType,
+pub struct SendMessageOptions<'a> {
+    /// The kind of message: text when `None` (the service's default), or HTML.
+    pub message_type: Option<ChatMessageType>,
     /// The sender's display name, shown in push notifications.
     pub sender_display_name: Option<String>,
     /// The message's metadata.
     pub metadata: Option<Metadata>,
+    /// An id of the caller's choosing that makes sending safe to repeat (exactly once, as far as
+    /// the service allows): it is kept in the message's metadata (under
+    /// [`CLIENT_MESSAGE_ID_KEY`](crate::CLIENT_MESSAGE_ID_KEY)), and when a send fails with an
+    /// unknown outcome the client looks for a message carrying it before sending again. Without
+    /// it, such a failure is returned as is ([`ErrorExt::is_outcome_unknown`](crate::ErrorExt::is_outcome_unknown)).
+    pub client_message_id: Option<String>,
     /// Per-call `azure_core` options (context).
     pub method_options: ClientMethodOptions<'a>,
 }
 
 /// Options of [`ChatThreadClient::list_messages`](crate::ChatThreadClient::list_messages).
 #[derive(Clone, Debug, Default)]
-pub struct ListChatMessagesOptions<'a> {
+pub struct ListMessagesOptions<'a> {
     /// The most messages per page (the service's default when `None`; must not be 0).
     pub max_page_size: Option<u32>,
     /// Only messages from this time on.
@@ -124,7 +132,7 @@ pub struct ListChatMessagesOptions<'a> {
 /// Options of [`ChatThreadClient::update_message`](crate::ChatThreadClient::update_message).
 /// Fields left `None` are not changed.
 #[derive(Clone, Debug, Default)]
-pub struct UpdateChatMessageOptions<'a> {
+pub struct UpdateMessageOptions<'a> {
     /// The new content (must not be empty).
     pub content: Option<String>,
     /// The new metadata.
@@ -135,7 +143,7 @@ pub struct UpdateChatMessageOptions<'a> {
 
 /// Options of [`ChatThreadClient::list_participants`](crate::ChatThreadClient::list_participants).
 #[derive(Clone, Debug, Default)]
-pub struct ListChatParticipantsOptions<'a> {
+pub struct ListParticipantsOptions<'a> {
     /// The most participants per page (the service's default when `None`; must not be 0).
     pub max_page_size: Option<u32>,
     /// Skip this many participants.

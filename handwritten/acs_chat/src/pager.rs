@@ -102,7 +102,7 @@ impl<T: Unpin> Stream for ChatPager<T> {
 }
 
 /// The `azure_core` pager options for a call: its context, and where to resume.
-pub(crate) fn pager_options(
+fn pager_options(
     endpoint: &Url,
     method_options: azure_core::http::ClientMethodOptions<'_>,
     continuation: Option<String>,
@@ -119,20 +119,35 @@ pub(crate) fn pager_options(
     Ok(PagerOptions { context: method_options.context.into_owned(), continuation })
 }
 
-/// Converts a page size or skip count to the wire's `i32`.
-pub(crate) fn wire_count(name: &str, value: Option<u32>, zero_allowed: bool) -> azure_core::Result<Option<i32>> {
-    match value {
-        None => Ok(None),
-        Some(0) if !zero_allowed => Err(acs_common::error::invalid_argument(name, "must be at least 1")),
-        Some(n) => i32::try_from(n)
-            .map(Some)
-            .map_err(|_| acs_common::error::invalid_argument(name, format!("must be at most {}", i32::MAX))),
+/// A list: the generated pager that `request` makes (given the pager options: the call's
+/// context, and where to resume), its pages taken apart by `split` and each item converted by
+/// `convert`. An unusable continuation is yielded as the list's only item, an error.
+pub(crate) fn list<C, W, T>(
+    span: tracing::Span,
+    endpoint: &Url,
+    method_options: azure_core::http::ClientMethodOptions<'_>,
+    continuation: Option<String>,
+    request: impl FnOnce(PagerOptions<'static>) -> azure_core::Result<Pager<C>>,
+    split: fn(C) -> (Vec<W>, Option<String>),
+    convert: fn(W) -> azure_core::Result<T>,
+) -> ChatPager<T>
+where
+    C: serde::de::DeserializeOwned + Page + Send + 'static,
+    W: Send + 'static,
+    T: Send + 'static,
+{
+    let pages = pager_options(endpoint, method_options, continuation)
+        .and_then(request)
+        .map(|pager| convert_pages(pager, endpoint.clone(), split, convert));
+    match pages {
+        Ok(pages) => ChatPager::new(pages, span),
+        Err(error) => ChatPager::failed(error, span),
     }
 }
 
 /// The pages of a generated pager, converted: `split` takes a page model apart into its wire
 /// items and next link, `convert` makes each wire item a user-facing one.
-pub(crate) fn convert_pages<C, W, T>(
+fn convert_pages<C, W, T>(
     pager: Pager<C>,
     endpoint: Url,
     split: fn(C) -> (Vec<W>, Option<String>),
@@ -166,15 +181,6 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts() {
-        assert_eq!(wire_count("n", None, false).unwrap(), None);
-        assert_eq!(wire_count("n", Some(5), false).unwrap(), Some(5));
-        assert_eq!(wire_count("n", Some(0), true).unwrap(), Some(0));
-        assert!(wire_count("n", Some(0), false).is_err());
-        assert!(wire_count("n", Some(u32::MAX), true).is_err());
-    }
 
     #[test]
     fn continuations_resolve_against_the_endpoint() {

@@ -3,7 +3,7 @@
 //! See [`ChatThreadClient::watch_messages`] for the design and its limits.
 
 use crate::models::{ChatMessage, ChatMessageType, ChatParticipant};
-use crate::options::{ListChatMessagesOptions, WatchMessagesOptions};
+use crate::options::{ListMessagesOptions, WatchMessagesOptions};
 use crate::thread::ChatThreadClient;
 use acs_common::CommunicationIdentifier;
 use azure_core::error::ErrorKind;
@@ -244,7 +244,7 @@ impl WatchState {
         let start_time = self.tracker.window_start();
         let messages: Vec<ChatMessage> = self
             .client
-            .list_messages(Some(ListChatMessagesOptions {
+            .list_messages(Some(ListMessagesOptions {
                 max_page_size: self.options.max_page_size,
                 start_time: Some(start_time),
                 ..Default::default()

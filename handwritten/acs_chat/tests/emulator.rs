@@ -31,7 +31,7 @@ fn fast_retries() -> ClientOptions {
 fn user_with(emulator: &EmulatorHandle, client_options: ClientOptions) -> User {
     let user = emulator.create_user_and_token().expect("user");
     let credential = CommunicationTokenCredential::new(user.token).expect("token");
-    let options = ChatClientOptions { client_options, api_version: None };
+    let options = ChatClientOptions { client_options, ..Default::default() };
     let chat = ChatClient::new(emulator.endpoint(), credential, Some(options)).expect("client");
     User { id: CommunicationIdentifier::from_raw_id(&user.user_id), chat }
 }
@@ -61,7 +61,7 @@ async fn threads_are_created_read_updated_listed_and_deleted() {
     let options = CreateChatThreadOptions {
         participants: vec![ChatParticipant::new(bob.id.clone()).with_display_name("Bob")],
         metadata: Some(HashMap::from([("team".into(), "kitchen".into())])),
-        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate { delete_thread_after_days: 40 }),
+        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 40 })),
         idempotency_token: Some("lunch-1".into()),
         ..Default::default()
     };
@@ -81,20 +81,20 @@ async fn threads_are_created_read_updated_listed_and_deleted() {
     assert_eq!(properties.topic, "Lunch");
     assert_eq!(
         properties.retention_policy,
-        Some(ChatRetentionPolicy::ThreadCreationDate { delete_thread_after_days: 40 })
+        Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 40 }))
     );
 
     thread.update_topic("Dinner", None).await.unwrap();
-    let update = UpdateChatThreadPropertiesOptions {
+    let update = UpdatePropertiesOptions {
         metadata: Some(HashMap::from([("team".into(), "bar".into())])),
-        retention_policy: Some(ChatRetentionPolicy::None),
+        retention_policy: Some(ChatRetentionPolicy::None(NoneRetentionPolicy {})),
         ..Default::default()
     };
     thread.update_properties(Some(update)).await.unwrap();
     let properties = thread.get_properties(None).await.unwrap();
     assert_eq!(properties.topic, "Dinner");
     assert_eq!(properties.metadata.get("team").map(String::as_str), Some("bar"));
-    assert_eq!(properties.retention_policy, Some(ChatRetentionPolicy::None));
+    assert_eq!(properties.retention_policy, Some(ChatRetentionPolicy::None(NoneRetentionPolicy {})));
 
     // Two more threads, then list them one and two per page.
     for topic in ["Second", "Third"] {
@@ -134,8 +134,8 @@ async fn messages_are_sent_listed_across_pages_edited_and_deleted() {
     let bob_thread = bob.chat.chat_thread_client(thread.thread_id()).unwrap();
     let before = time::OffsetDateTime::now_utc() - time::Duration::seconds(1);
 
-    let options = SendChatMessageOptions {
-        message_type: ChatMessageType::Html,
+    let options = SendMessageOptions {
+        message_type: Some(ChatMessageType::Html),
         sender_display_name: Some("Alice".into()),
         metadata: Some(HashMap::from([("k".into(), "v".into())])),
         ..Default::default()
@@ -158,24 +158,24 @@ async fn messages_are_sent_listed_across_pages_edited_and_deleted() {
     let all: Vec<ChatMessage> = thread.list_messages(None).try_collect().await.unwrap();
     assert_eq!(all.len(), 7);
     assert!(all.windows(2).all(|w| w[0].created_on >= w[1].created_on));
-    let text_ids: Vec<&str> = all.iter().filter(|m| !m.kind.is_system()).map(|m| m.id.as_str()).rev().collect();
+    let text_ids: Vec<&str> = all.iter().filter(|m| matches!(m.kind, ChatMessageType::Text | ChatMessageType::Html)).map(|m| m.id.as_str()).rev().collect();
     assert_eq!(text_ids, ids.iter().map(String::as_str).collect::<Vec<_>>());
     for size in [1u32, 2] {
-        let options = ListChatMessagesOptions { max_page_size: Some(size), ..Default::default() };
+        let options = ListMessagesOptions { max_page_size: Some(size), ..Default::default() };
         let pages: Vec<ChatPage<ChatMessage>> =
             thread.list_messages(Some(options)).into_pages().try_collect().await.unwrap();
         assert_eq!(pages.len(), 7_usize.div_ceil(size as usize), "page size {size}");
         let paged: Vec<&ChatMessage> = pages.iter().flat_map(|p| p.items.iter()).collect();
         assert_eq!(paged.iter().map(|m| &m.id).collect::<Vec<_>>(), all.iter().map(|m| &m.id).collect::<Vec<_>>());
         // Resume from the first page's continuation.
-        let options = ListChatMessagesOptions { continuation: pages[0].continuation.clone(), ..Default::default() };
+        let options = ListMessagesOptions { continuation: pages[0].continuation.clone(), ..Default::default() };
         let resumed: Vec<ChatMessage> = thread.list_messages(Some(options)).try_collect().await.unwrap();
         assert_eq!(resumed.len(), 7 - size as usize);
     }
     // start_time keeps messages created from then on.
     let third = all.iter().find(|m| m.id == ids[2]).unwrap();
     let options =
-        ListChatMessagesOptions { start_time: Some(third.created_on), max_page_size: Some(1), ..Default::default() };
+        ListMessagesOptions { start_time: Some(third.created_on), max_page_size: Some(1), ..Default::default() };
     let recent: Vec<ChatMessage> = thread.list_messages(Some(options)).try_collect().await.unwrap();
     // Messages sent within one clock tick share a timestamp, so count what was created from then on.
     let expected: Vec<&str> = all.iter().filter(|m| m.created_on >= third.created_on).map(|m| m.id.as_str()).collect();
@@ -183,7 +183,7 @@ async fn messages_are_sent_listed_across_pages_edited_and_deleted() {
     assert_eq!(recent.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), expected);
 
     // Edit and delete (only the sender may).
-    let update = UpdateChatMessageOptions {
+    let update = UpdateMessageOptions {
         content: Some("<i>edited</i>".into()),
         metadata: Some(HashMap::from([("k".into(), "w".into())])),
         ..Default::default()
@@ -254,7 +254,7 @@ async fn participants_of_every_kind_are_added_matched_listed_and_removed() {
 
     // Listing: alice, bob, carol; one and two per page; skip.
     for size in [1u32, 2] {
-        let options = ListChatParticipantsOptions { max_page_size: Some(size), ..Default::default() };
+        let options = ListParticipantsOptions { max_page_size: Some(size), ..Default::default() };
         let pages: Vec<ChatPage<ChatParticipant>> =
             thread.list_participants(Some(options)).into_pages().try_collect().await.unwrap();
         assert_eq!(pages.len(), 3_usize.div_ceil(size as usize));
@@ -262,7 +262,7 @@ async fn participants_of_every_kind_are_added_matched_listed_and_removed() {
             pages.iter().flat_map(|p| p.items.iter()).map(|p| &p.identifier).collect();
         assert_eq!(ids, [&alice.id, &bob.id, &carol.id]);
     }
-    let options = ListChatParticipantsOptions { skip: Some(1), ..Default::default() };
+    let options = ListParticipantsOptions { skip: Some(1), ..Default::default() };
     let rest: Vec<ChatParticipant> = thread.list_participants(Some(options)).try_collect().await.unwrap();
     assert_eq!(rest.len(), 2);
     assert_eq!(rest[0].display_name.as_deref(), Some("Bob"));
@@ -369,7 +369,7 @@ async fn injected_429_and_503_are_retried_by_the_pipeline() {
     }
     let created = alice.chat.create_chat_thread("Under faults", None).await.unwrap();
     let listed: Vec<ChatMessage> = thread
-        .list_messages(Some(ListChatMessagesOptions { max_page_size: Some(2), ..Default::default() }))
+        .list_messages(Some(ListMessagesOptions { max_page_size: Some(2), ..Default::default() }))
         .try_collect()
         .await
         .unwrap();
@@ -409,7 +409,7 @@ async fn watch_sees_sends_edits_deletes_and_thread_changes_in_order() {
         }
         other => panic!("{other:?}"),
     }
-    let update = UpdateChatMessageOptions { content: Some("hello, edited".into()), ..Default::default() };
+    let update = UpdateMessageOptions { content: Some("hello, edited".into()), ..Default::default() };
     bob_thread.update_message(&sent, Some(update)).await.unwrap();
     match next_event(&mut events).await {
         ChatThreadEvent::MessageEdited(m) => {
@@ -444,7 +444,7 @@ async fn watch_sees_sends_edits_deletes_and_thread_changes_in_order() {
     // A burst between two polls arrives in order, each change once.
     let a = bob_thread.send_message("a", None).await.unwrap().id;
     let b = bob_thread.send_message("b", None).await.unwrap().id;
-    let update = UpdateChatMessageOptions { content: Some("a2".into()), ..Default::default() };
+    let update = UpdateMessageOptions { content: Some("a2".into()), ..Default::default() };
     bob_thread.update_message(&a, Some(update)).await.unwrap();
     let mut seen = Vec::new();
     while seen.len() < 3 {

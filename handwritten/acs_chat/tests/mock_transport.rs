@@ -32,7 +32,7 @@ fn every_kind() -> Vec<CommunicationIdentifier> {
 #[tokio::test]
 async fn create_thread_sends_one_repeatability_id_across_retries() {
     let mock = Mock::new();
-    mock.push(503, "").push(503, "").push(201, CREATED);
+    mock.respond(503, "").respond(503, "").respond(201, CREATED);
     let chat = client(&mock);
     let created = chat.create_chat_thread("Lunch", None).await.unwrap();
     assert_eq!(created.thread.id, THREAD);
@@ -52,7 +52,7 @@ async fn create_thread_sends_one_repeatability_id_across_retries() {
     assert_eq!(request.json(), serde_json::json!({"topic": "Lunch", "participants": []}));
 
     // A second call gets a new id; a given token is sent as is.
-    mock.push(201, CREATED).push(201, CREATED);
+    mock.respond(201, CREATED).respond(201, CREATED);
     chat.create_chat_thread("Lunch", None).await.unwrap();
     assert_ne!(mock.last().header("repeatability-request-id").unwrap(), ids[0]);
     let options = CreateChatThreadOptions { idempotency_token: Some("my-token".into()), ..Default::default() };
@@ -63,14 +63,14 @@ async fn create_thread_sends_one_repeatability_id_across_retries() {
 #[tokio::test]
 async fn create_thread_sends_participants_metadata_and_retention_policy() {
     let mock = Mock::new();
-    mock.push(201, CREATED);
+    mock.respond(201, CREATED);
     let chat = client(&mock);
     let options = CreateChatThreadOptions {
         participants: vec![ChatParticipant::new(CommunicationIdentifier::from_raw_id("8:acs:r_jack"))
             .with_display_name("Jack")
             .with_metadata(HashMap::from([("role".into(), "cook".into())]))],
         metadata: Some(HashMap::from([("k".into(), "v".into())])),
-        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate { delete_thread_after_days: 30 }),
+        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 30 })),
         ..Default::default()
     };
     chat.create_chat_thread("Lunch", Some(options)).await.unwrap();
@@ -109,7 +109,7 @@ async fn partial_failures_match_participants_of_every_kind() {
     let mock = Mock::new();
     let mut body: serde_json::Value = serde_json::from_str(CREATED).unwrap();
     body["invalidParticipants"] = serde_json::Value::Array(errors.clone());
-    mock.push(201, body.to_string());
+    mock.respond(201, body.to_string());
     let options = CreateChatThreadOptions { participants: participants.clone(), ..Default::default() };
     let created = client(&mock).create_chat_thread("Lunch", Some(options)).await.unwrap();
     let sent = mock.last().json();
@@ -121,14 +121,14 @@ async fn partial_failures_match_participants_of_every_kind() {
 
     // add_participants
     let mock = Mock::new();
-    mock.push(201, serde_json::json!({ "invalidParticipants": errors }).to_string());
+    mock.respond(201, serde_json::json!({ "invalidParticipants": errors }).to_string());
     let thread = client(&mock).chat_thread_client(THREAD).unwrap();
     let failures = thread.add_participants(participants, None).await.unwrap();
     assert_eq!(mock.last().path(), "/chat/threads/19%3Aabc%40thread.v2/participants/:add");
     check_failures(&failures, &kinds);
 
     // All added: `{}`.
-    mock.push(201, "{}");
+    mock.respond(201, "{}");
     let failures = thread.add_participants(vec![ChatParticipant::new(kinds[0].clone())], None).await.unwrap();
     assert!(failures.is_empty());
 }
@@ -145,47 +145,54 @@ fn check_failures(failures: &[ParticipantFailure], kinds: &[CommunicationIdentif
 }
 
 #[tokio::test]
-async fn arguments_that_cannot_be_right_fail_before_any_request() {
+async fn client_parameters_that_cannot_be_right_fail_before_any_request() {
     let mock = Mock::new();
     let chat = client(&mock);
     let is_argument_error = |e: azure_core::Error| {
         assert_eq!(*e.kind(), ErrorKind::Other, "{e}");
         assert!(e.to_string().starts_with("invalid argument"), "{e}");
     };
-    is_argument_error(chat.create_chat_thread("", None).await.unwrap_err());
+    // Path segments, headers the client sends itself, counts it converts.
     let blank_token = CreateChatThreadOptions { idempotency_token: Some(" ".into()), ..Default::default() };
     is_argument_error(chat.create_chat_thread("t", Some(blank_token)).await.unwrap_err());
     is_argument_error(chat.delete_chat_thread("", None).await.unwrap_err());
     is_argument_error(chat.chat_thread_client("").unwrap_err());
     is_argument_error(chat.chat_thread_client("  ").unwrap_err());
     let thread = chat.chat_thread_client(THREAD).unwrap();
-    is_argument_error(thread.update_topic("", None).await.unwrap_err());
-    let empty_topic = UpdateChatThreadPropertiesOptions { topic: Some(String::new()), ..Default::default() };
-    is_argument_error(thread.update_properties(Some(empty_topic)).await.unwrap_err());
-    is_argument_error(thread.send_message("", None).await.unwrap_err());
-    for kind in [ChatMessageType::TopicUpdated, ChatMessageType::ParticipantAdded, ChatMessageType::ParticipantRemoved]
-    {
-        let options = SendChatMessageOptions { message_type: kind, ..Default::default() };
-        is_argument_error(thread.send_message("hi", Some(options)).await.unwrap_err());
-    }
     is_argument_error(thread.get_message("", None).await.unwrap_err());
     is_argument_error(thread.delete_message("", None).await.unwrap_err());
     is_argument_error(thread.update_message("", None).await.unwrap_err());
-    let empty_content = UpdateChatMessageOptions { content: Some(String::new()), ..Default::default() };
-    is_argument_error(thread.update_message("1", Some(empty_content)).await.unwrap_err());
-    is_argument_error(thread.send_read_receipt("", None).await.unwrap_err());
-    is_argument_error(thread.remove_participant(&UnknownIdentifier::new("").into(), None).await.unwrap_err());
-    let zero = ListChatMessagesOptions { max_page_size: Some(0), ..Default::default() };
-    is_argument_error(thread.list_messages(Some(zero)).try_next().await.unwrap_err());
-    let zero = ListChatThreadsOptions { max_page_size: Some(0), ..Default::default() };
-    is_argument_error(chat.list_chat_threads(Some(zero)).try_next().await.unwrap_err());
-    let huge = ListChatParticipantsOptions { skip: Some(u32::MAX), ..Default::default() };
+    let huge = ListParticipantsOptions { skip: Some(u32::MAX), ..Default::default() };
     is_argument_error(thread.list_participants(Some(huge)).try_next().await.unwrap_err());
     let huge = ListReadReceiptsOptions { max_page_size: Some(u32::MAX), ..Default::default() };
     is_argument_error(thread.list_read_receipts(Some(huge)).try_next().await.unwrap_err());
-    // An empty participant list is not an error, and needs no request.
-    assert!(thread.add_participants(Vec::new(), None).await.unwrap().is_empty());
     assert_eq!(mock.count(), 0);
+}
+
+#[tokio::test]
+async fn service_parameters_are_left_to_the_service() {
+    let mock = Mock::new();
+    mock.handle(|_| Reply::status(400, r#"{"error":{"code":"BadRequest","message":"Not valid."}}"#));
+    let chat = client(&mock);
+    let thread = chat.chat_thread_client(THREAD).unwrap();
+    let from_service = |e: azure_core::Error| {
+        assert_eq!(e.http_status().map(u16::from), Some(400), "{e}");
+        assert_eq!(e.communication_error().map(|c| c.code), Some("BadRequest".to_owned()), "{e}");
+    };
+    from_service(chat.create_chat_thread("", None).await.unwrap_err());
+    from_service(thread.update_topic("", None).await.unwrap_err());
+    from_service(thread.send_message("", None).await.unwrap_err());
+    let system = SendMessageOptions { message_type: Some(ChatMessageType::TopicUpdated), ..Default::default() };
+    from_service(thread.send_message("hi", Some(system)).await.unwrap_err());
+    let empty_content = UpdateMessageOptions { content: Some(String::new()), ..Default::default() };
+    from_service(thread.update_message("1", Some(empty_content)).await.unwrap_err());
+    from_service(thread.send_read_receipt("", None).await.unwrap_err());
+    from_service(thread.remove_participant(&UnknownIdentifier::new("").into(), None).await.unwrap_err());
+    from_service(thread.add_participants(Vec::new(), None).await.unwrap_err());
+    let zero = ListMessagesOptions { max_page_size: Some(0), ..Default::default() };
+    from_service(thread.list_messages(Some(zero)).try_next().await.unwrap_err());
+    assert_eq!(mock.count(), 9, "every call reached the service");
+    assert_eq!(mock.requests()[2].json()["content"], "");
 }
 
 #[test]
@@ -221,7 +228,7 @@ async fn debug_output_has_no_token() {
 #[tokio::test]
 async fn api_version_override_is_sent() {
     let mock = Mock::new();
-    mock.push(200, r#"{"value":[]}"#);
+    mock.respond(200, r#"{"value":[]}"#);
     let options = ChatClientOptions { api_version: Some("2024-03-07".into()), ..options(&mock) };
     let chat = ChatClient::new(ENDPOINT, credential(), Some(options)).unwrap();
     assert_eq!(chat.api_version(), "2024-03-07");
@@ -235,9 +242,9 @@ async fn messages_are_sent_read_updated_and_deleted_with_the_wire_shapes() {
     let mock = Mock::new();
     let thread = client(&mock).chat_thread_client(THREAD).unwrap();
 
-    mock.push(201, r#"{"id":"1700000000001"}"#);
-    let options = SendChatMessageOptions {
-        message_type: ChatMessageType::Html,
+    mock.respond(201, r#"{"id":"1700000000001"}"#);
+    let options = SendMessageOptions {
+        message_type: Some(ChatMessageType::Html),
         sender_display_name: Some("Jack".into()),
         metadata: Some(HashMap::from([("k".into(), "v".into())])),
         ..Default::default()
@@ -259,7 +266,7 @@ async fn messages_are_sent_read_updated_and_deleted_with_the_wire_shapes() {
         "content":{"participants":[{"communicationIdentifier":{"rawId":"4:+1555","phoneNumber":{"value":"+1555"}},"displayName":"Phone"}],
             "attachments":[{"id":"a1","attachmentType":"image","name":"cat.png","url":"https://x/y"},{"id":"a2","attachmentType":"video"}],
             "initiatorCommunicationIdentifier":{"rawId":"8:orgid:u","microsoftTeamsUser":{"userId":"u"}}}}"#;
-    mock.push(200, message);
+    mock.respond(200, message);
     let message = thread.get_message("5", None).await.unwrap();
     assert_eq!(mock.last().path(), "/chat/threads/19%3Aabc%40thread.v2/messages/5");
     assert_eq!(message.kind, ChatMessageType::ParticipantAdded);
@@ -269,22 +276,22 @@ async fn messages_are_sent_read_updated_and_deleted_with_the_wire_shapes() {
     let content = message.content.as_ref().unwrap();
     assert_eq!(content.participants[0].identifier, PhoneNumberIdentifier::new("+1555").into());
     assert_eq!(content.attachments[0].attachment_type, ChatAttachmentType::Image);
-    assert_eq!(content.attachments[1].attachment_type, ChatAttachmentType::Unknown("video".into()));
+    assert_eq!(content.attachments[1].attachment_type, ChatAttachmentType::UnknownValue("video".into()));
     assert!(matches!(content.initiator, Some(CommunicationIdentifier::MicrosoftTeamsUser(_))));
 
-    mock.push(204, "");
-    let update = UpdateChatMessageOptions { content: Some("edited".into()), ..Default::default() };
+    mock.respond(204, "");
+    let update = UpdateMessageOptions { content: Some("edited".into()), ..Default::default() };
     thread.update_message("5", Some(update)).await.unwrap();
     let request = mock.last();
     assert_eq!(request.method, "PATCH");
     assert_eq!(request.header("content-type"), Some("application/merge-patch+json"));
     assert_eq!(request.json(), serde_json::json!({"content": "edited"}));
 
-    mock.push(204, "");
+    mock.respond(204, "");
     thread.delete_message("5", None).await.unwrap();
     assert_eq!(mock.last().method, "DELETE");
 
-    mock.push(200, "");
+    mock.respond(200, "");
     thread.send_read_receipt("5", None).await.unwrap();
     assert_eq!(mock.last().json(), serde_json::json!({"chatMessageId": "5"}));
     assert_eq!(mock.last().path(), "/chat/threads/19%3Aabc%40thread.v2/readReceipts");
@@ -294,7 +301,7 @@ async fn messages_are_sent_read_updated_and_deleted_with_the_wire_shapes() {
 async fn thread_properties_round_trip() {
     let mock = Mock::new();
     let thread = client(&mock).chat_thread_client(THREAD).unwrap();
-    mock.push(
+    mock.respond(
         200,
         r#"{"id":"19:abc@thread.v2","topic":"T","createdOn":"2026-11-25T10:00:00Z",
             "createdByCommunicationIdentifier":{"rawId":"28:gcch:bot","microsoftTeamsApp":{"appId":"bot","cloud":"gcch"}},
@@ -306,17 +313,17 @@ async fn thread_properties_round_trip() {
         properties.created_by,
         MicrosoftTeamsAppIdentifier::new("bot", CommunicationCloudEnvironment::Gcch).into()
     );
-    assert_eq!(properties.retention_policy, Some(ChatRetentionPolicy::None));
+    assert_eq!(properties.retention_policy, Some(ChatRetentionPolicy::None(NoneRetentionPolicy {})));
 
-    mock.push(204, "");
+    mock.respond(204, "");
     thread.update_topic("New", None).await.unwrap();
     assert_eq!(mock.last().json(), serde_json::json!({"topic": "New"}));
     assert_eq!(mock.last().method, "PATCH");
 
-    mock.push(204, "");
-    let options = UpdateChatThreadPropertiesOptions {
+    mock.respond(204, "");
+    let options = UpdatePropertiesOptions {
         metadata: Some(HashMap::from([("x".into(), "y".into())])),
-        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate { delete_thread_after_days: 7 }),
+        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 7 })),
         ..Default::default()
     };
     thread.update_properties(Some(options)).await.unwrap();
@@ -325,7 +332,7 @@ async fn thread_properties_round_trip() {
         serde_json::json!({"metadata": {"x": "y"}, "retentionPolicy": {"kind": "threadCreationDate", "deleteThreadAfterDays": 7}})
     );
 
-    mock.push(204, "");
+    mock.respond(204, "");
     thread.remove_participant(&PhoneNumberIdentifier::new("+14255550123").into(), None).await.unwrap();
     let request = mock.last();
     assert_eq!(request.path(), "/chat/threads/19%3Aabc%40thread.v2/participants/:remove");
@@ -348,9 +355,9 @@ async fn lists_follow_next_links_lazily_and_resume_from_continuations() {
     let mock = Mock::new();
     let thread = client(&mock).chat_thread_client(THREAD).unwrap();
     let next = "https://contoso.communication.azure.com/chat/threads/19%3Aabc%40thread.v2/messages?syncState=s2&maxPageSize=2&api-version=2025-03-15";
-    mock.push(200, page(&["4", "3"], Some(next))).push(200, page(&["2", "1"], None));
+    mock.respond(200, page(&["4", "3"], Some(next))).respond(200, page(&["2", "1"], None));
     let start = time::macros::datetime!(2026-01-01 0:00 UTC);
-    let options = ListChatMessagesOptions { max_page_size: Some(2), start_time: Some(start), ..Default::default() };
+    let options = ListMessagesOptions { max_page_size: Some(2), start_time: Some(start), ..Default::default() };
     let mut messages = thread.list_messages(Some(options));
     assert_eq!(mock.count(), 0, "nothing is requested before the stream is polled");
     assert_eq!(messages.try_next().await.unwrap().unwrap().id, "4");
@@ -364,20 +371,20 @@ async fn lists_follow_next_links_lazily_and_resume_from_continuations() {
     assert_eq!(mock.last().query("syncState").as_deref(), Some("s2"));
 
     // Pages, with their continuations; then resume from the first page's continuation.
-    mock.push(200, page(&["4", "3"], Some(next))).push(200, page(&["2", "1"], None));
+    mock.respond(200, page(&["4", "3"], Some(next))).respond(200, page(&["2", "1"], None));
     let pages: Vec<ChatPage<ChatMessage>> = thread.list_messages(None).into_pages().try_collect().await.unwrap();
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[0].continuation.as_deref(), Some(next));
     assert_eq!(pages[1].continuation, None);
-    mock.push(200, page(&["2", "1"], None));
-    let resumed = ListChatMessagesOptions { continuation: pages[0].continuation.clone(), ..Default::default() };
+    mock.respond(200, page(&["2", "1"], None));
+    let resumed = ListMessagesOptions { continuation: pages[0].continuation.clone(), ..Default::default() };
     let resumed: Vec<ChatMessage> = thread.list_messages(Some(resumed)).try_collect().await.unwrap();
     assert_eq!(resumed.len(), 2);
     assert_eq!(mock.last().query("syncState").as_deref(), Some("s2"));
 
     // A relative nextLink resolves against the endpoint.
-    mock.push(200, r#"{"value":[{"id":"19:t@thread.v2","topic":"T"}],"nextLink":"/chat/threads?syncState=x"}"#);
-    mock.push(200, r#"{"value":[]}"#);
+    mock.respond(200, r#"{"value":[{"id":"19:t@thread.v2","topic":"T"}],"nextLink":"/chat/threads?syncState=x"}"#);
+    mock.respond(200, r#"{"value":[]}"#);
     let chat = client(&mock);
     let pages: Vec<ChatPage<ChatThreadItem>> = chat.list_chat_threads(None).into_pages().try_collect().await.unwrap();
     assert_eq!(
@@ -387,15 +394,15 @@ async fn lists_follow_next_links_lazily_and_resume_from_continuations() {
     assert_eq!(mock.last().url.split('?').next(), Some("https://contoso.communication.azure.com/chat/threads"));
 
     // Participants and read receipts send skip.
-    mock.push(
+    mock.respond(
         200,
         r#"{"value":[{"communicationIdentifier":{"rawId":"8:acs:r_a","communicationUser":{"id":"8:acs:r_a"}}}]}"#,
     );
-    let options = ListChatParticipantsOptions { max_page_size: Some(1), skip: Some(3), ..Default::default() };
+    let options = ListParticipantsOptions { max_page_size: Some(1), skip: Some(3), ..Default::default() };
     let participants: Vec<ChatParticipant> = thread.list_participants(Some(options)).try_collect().await.unwrap();
     assert_eq!(participants[0].identifier.raw_id(), "8:acs:r_a");
     assert_eq!(mock.last().query("skip").as_deref(), Some("3"));
-    mock.push(
+    mock.respond(
         200,
         r#"{"value":[{"senderCommunicationIdentifier":{"rawId":"8:acs:r_a","communicationUser":{"id":"8:acs:r_a"}},"chatMessageId":"9","readOn":"2026-11-25T10:00:00Z"}]}"#,
     );
@@ -415,7 +422,7 @@ async fn service_errors_expose_status_and_communication_error() {
         let tries = if matches!(status, 429 | 503) { 4 } else { 1 };
         let before = mock.count();
         for _ in 0..tries {
-            mock.push(status, body.clone());
+            mock.respond(status, body.clone());
         }
         let error = thread.get_properties(None).await.unwrap_err();
         assert_eq!(error.http_status().map(u16::from), Some(status));
@@ -426,7 +433,7 @@ async fn service_errors_expose_status_and_communication_error() {
         assert_eq!(mock.count() - before, tries);
     }
     // Lists yield the error.
-    mock.push(404, r#"{"error":{"code":"NotFound","message":"gone"}}"#);
+    mock.respond(404, r#"{"error":{"code":"NotFound","message":"gone"}}"#);
     let error = thread.list_messages(None).try_next().await.unwrap_err();
     assert_eq!(error.http_status().map(u16::from), Some(404));
 }
@@ -435,7 +442,7 @@ async fn service_errors_expose_status_and_communication_error() {
 async fn typing_notifications_are_throttled_for_eight_seconds() {
     let mock = Mock::new();
     let thread = client(&mock).chat_thread_client(THREAD).unwrap();
-    mock.handle(|_| (200, Vec::new(), String::new()));
+    mock.handle(|_| Reply::status(200, Vec::new()));
 
     assert!(thread.send_typing_notification(None).await.unwrap());
     assert_eq!(mock.count(), 1);
@@ -466,7 +473,7 @@ async fn typing_notifications_are_throttled_for_eight_seconds() {
     assert_eq!(mock.count(), 3);
 
     // Sending a message resets the throttle.
-    mock.push(201, r#"{"id":"1"}"#);
+    mock.respond(201, r#"{"id":"1"}"#);
     thread.send_message("hi", None).await.unwrap();
     assert!(thread.send_typing_notification(None).await.unwrap());
     assert_eq!(mock.count(), 5);
@@ -480,9 +487,9 @@ async fn typing_notifications_are_throttled_for_eight_seconds() {
 async fn a_failed_typing_notification_does_not_count() {
     let mock = Mock::new();
     let thread = client(&mock).chat_thread_client(THREAD).unwrap();
-    mock.push(400, r#"{"error":{"code":"BadRequest","message":"no"}}"#);
+    mock.respond(400, r#"{"error":{"code":"BadRequest","message":"no"}}"#);
     assert!(thread.send_typing_notification(None).await.is_err());
-    mock.push(200, "");
+    mock.respond(200, "");
     assert!(thread.send_typing_notification(None).await.unwrap());
     assert!(!thread.send_typing_notification(None).await.unwrap());
 }
@@ -500,12 +507,12 @@ async fn watch_backs_off_on_transient_errors_and_ends_on_others() {
     let m2 = message_json("2", "2", &at(1), "");
     // Poll 1 (baseline) sees message 1; poll 2 fails with 503 on every try; poll 3 sees 2;
     // poll 4 is refused with 403, which ends the stream.
-    mock.push(200, format!(r#"{{"value":[{m1}]}}"#));
+    mock.respond(200, format!(r#"{{"value":[{m1}]}}"#));
     for _ in 0..4 {
-        mock.push(503, r#"{"error":{"code":"ServiceUnavailable","message":"busy"}}"#);
+        mock.respond(503, r#"{"error":{"code":"ServiceUnavailable","message":"busy"}}"#);
     }
-    mock.push(200, format!(r#"{{"value":[{m2},{m1}]}}"#));
-    mock.push(403, r#"{"error":{"code":"Forbidden","message":"not a participant"}}"#);
+    mock.respond(200, format!(r#"{{"value":[{m2},{m1}]}}"#));
+    mock.respond(403, r#"{"error":{"code":"Forbidden","message":"not a participant"}}"#);
     let options = WatchMessagesOptions { poll_interval: Duration::from_secs(1), ..Default::default() };
     let mut events = thread.watch_messages(Some(options));
     assert_eq!(mock.count(), 0, "nothing happens before the stream is polled");
@@ -526,7 +533,7 @@ async fn watch_gives_up_after_the_configured_failures_and_stops_when_dropped() {
     use futures::StreamExt;
     let mock = Mock::new();
     let thread = client(&mock).chat_thread_client(THREAD).unwrap();
-    mock.handle(|_| (503, Vec::new(), r#"{"error":{"code":"ServiceUnavailable","message":"busy"}}"#.into()));
+    mock.handle(|_| Reply::status(503, r#"{"error":{"code":"ServiceUnavailable","message":"busy"}}"#));
     let options = WatchMessagesOptions { max_consecutive_failures: Some(2), ..Default::default() };
     let mut events = thread.watch_messages(Some(options));
     let error = events.next().await.unwrap().unwrap_err();
@@ -535,7 +542,7 @@ async fn watch_gives_up_after_the_configured_failures_and_stops_when_dropped() {
     assert_eq!(mock.count(), 8, "two polls of four tries each");
 
     // A dropped watch leaves nothing running.
-    mock.handle(|_| (200, Vec::new(), r#"{"value":[]}"#.into()));
+    mock.handle(|_| Reply::status(200, r#"{"value":[]}"#));
     let mut events = thread.watch_messages(None);
     let poll = tokio::time::timeout(Duration::from_secs(5), events.next()).await;
     assert!(poll.is_err(), "no events in an empty thread");
@@ -553,7 +560,7 @@ async fn clients_futures_and_streams_can_move_across_tasks() {
         value
     }
     let mock = Mock::new();
-    mock.handle(|_| (200, Vec::new(), r#"{"value":[]}"#.into()));
+    mock.handle(|_| Reply::status(200, r#"{"value":[]}"#));
     let chat = client(&mock);
     let thread = chat.chat_thread_client(THREAD).unwrap();
     send_sync(&chat);
@@ -591,4 +598,102 @@ async fn a_zero_poll_interval_is_refused_before_any_request() {
     assert!(error.to_string().contains("poll_interval"), "{error}");
     assert!(events.next().await.is_none());
     assert_eq!(mock.count(), 0);
+}
+
+mod at_most_once {
+    use super::*;
+    use acs_common::ErrorExt;
+    use azure_core::error::ErrorKind;
+
+    fn lost() -> Reply {
+        Reply::Fail(ErrorKind::Io, "connection reset after the request was sent")
+    }
+
+    fn now() -> String {
+        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_send_whose_answer_is_lost_is_not_repeated_without_a_client_message_id() {
+        let mock = Mock::new();
+        mock.push(lost());
+        let thread = client(&mock).chat_thread_client(THREAD).unwrap();
+        let error = thread.send_message("hello", None).await.unwrap_err();
+        assert!(error.is_outcome_unknown(), "{error}");
+        assert_eq!(mock.count(), 1, "the POST was not sent again");
+    }
+
+    #[tokio::test]
+    async fn a_client_message_id_finds_the_stored_message_instead_of_sending_twice() {
+        let mock = Mock::new();
+        mock.push(lost());
+        let stored = message_json("42", "1", &now(), r#","metadata":{"acsClientMessageId":"order-7"}"#);
+        mock.respond(200, format!(r#"{{"value":[{stored}]}}"#));
+        let thread = client(&mock).chat_thread_client(THREAD).unwrap();
+        let options = SendMessageOptions { client_message_id: Some("order-7".into()), ..Default::default() };
+        let sent = thread.send_message("hello", Some(options)).await.unwrap();
+        assert_eq!(sent.id, "42");
+        let requests = mock.requests();
+        assert_eq!(requests.iter().filter(|r| r.method == "POST").count(), 1);
+        assert_eq!(requests[0].json()["metadata"]["acsClientMessageId"], "order-7");
+        assert_eq!(requests[1].method, "GET");
+        assert!(requests[1].query("startTime").is_some(), "the search starts before the first try");
+    }
+
+    #[tokio::test]
+    async fn a_client_message_id_sends_again_when_the_message_was_not_stored() {
+        let mock = Mock::new();
+        mock.push(lost());
+        let other = message_json("41", "1", &now(), r#","metadata":{"acsClientMessageId":"someone-else"}"#);
+        mock.respond(200, format!(r#"{{"value":[{other}]}}"#));
+        mock.respond(201, r#"{"id":"43"}"#);
+        let thread = client(&mock).chat_thread_client(THREAD).unwrap();
+        let options = SendMessageOptions { client_message_id: Some("order-8".into()), ..Default::default() };
+        assert_eq!(thread.send_message("hello", Some(options)).await.unwrap().id, "43");
+        let methods: Vec<_> = mock.requests().iter().map(|r| r.method.clone()).collect();
+        assert_eq!(methods, ["POST", "GET", "POST"]);
+    }
+
+    #[tokio::test]
+    async fn a_removal_whose_answer_was_lost_succeeds_when_the_participant_is_gone() {
+        let mock = Mock::new();
+        mock.push(lost());
+        mock.respond(404, r#"{"error":{"code":"NotFound","message":"Participant not found."}}"#);
+        let thread = client(&mock).chat_thread_client(THREAD).unwrap();
+        let who = acs_common::CommunicationIdentifier::from_raw_id("8:acs:r_gone");
+        thread.remove_participant(&who, None).await.unwrap();
+        assert_eq!(mock.count(), 2);
+        // Without a lost answer first, a 404 is the service's answer.
+        mock.respond(404, r#"{"error":{"code":"NotFound","message":"Participant not found."}}"#);
+        let error = thread.remove_participant(&who, None).await.unwrap_err();
+        assert_eq!(error.http_status().map(u16::from), Some(404));
+    }
+
+    #[tokio::test]
+    async fn a_500_after_a_send_is_an_unknown_outcome_but_503_is_retried() {
+        let mock = Mock::new();
+        mock.respond(503, "");
+        mock.respond(201, r#"{"id":"1"}"#);
+        let thread = client(&mock).chat_thread_client(THREAD).unwrap();
+        thread.send_message("a", None).await.unwrap();
+        assert_eq!(mock.count(), 2, "a 503 means not processed: retried");
+        mock.respond(500, r#"{"error":{"code":"InternalError","message":"boom"}}"#);
+        let error = thread.send_message("b", None).await.unwrap_err();
+        assert!(error.is_outcome_unknown(), "{error}");
+        assert_eq!(mock.count(), 3);
+    }
+}
+
+#[tokio::test]
+async fn thread_clients_of_one_chat_client_share_the_typing_throttle_and_name_this_crate() {
+    let mock = Mock::new();
+    mock.handle(|_| Reply::status(200, Vec::new()));
+    let chat = client(&mock);
+    assert!(chat.chat_thread_client(THREAD).unwrap().send_typing_notification(None).await.unwrap());
+    // A fresh thread client for the same thread, as a server making one per request would.
+    assert!(!chat.chat_thread_client(THREAD).unwrap().send_typing_notification(None).await.unwrap());
+    assert!(chat.chat_thread_client("19:other@thread.v2").unwrap().send_typing_notification(None).await.unwrap());
+    assert_eq!(mock.count(), 2);
+    let agent = mock.last().header("user-agent").unwrap().to_owned();
+    assert!(agent.starts_with("azsdk-rust-acs_chat/"), "{agent}");
 }

@@ -52,6 +52,7 @@ const SPOOL_USER_PREFIX: &str = "8:spool:";
 /// assert_eq!(CommunicationCloudEnvironment::default(), CommunicationCloudEnvironment::Public);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CommunicationCloudEnvironment {
     /// The public (commercial) cloud.
     #[default]
@@ -419,7 +420,7 @@ impl TeamsExtensionUserIdentifier {
 /// use acs_common::identifier::{CommunicationIdentifier, UnknownIdentifier};
 ///
 /// let id = CommunicationIdentifier::from_raw_id("28:ag08-global:bot");
-/// assert_eq!(id, CommunicationIdentifier::Unknown(UnknownIdentifier::new("28:ag08-global:bot")));
+/// assert_eq!(id, CommunicationIdentifier::UnknownKind(UnknownIdentifier::new("28:ag08-global:bot")));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UnknownIdentifier {
@@ -458,7 +459,19 @@ impl UnknownIdentifier {
 /// }
 /// assert_eq!(id.to_string(), "8:gcch:user:with:colons");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// The raw id is the identity: two identifiers are equal (and hash alike) when their raw ids are,
+/// and an identifier serializes as its raw id (a JSON string) and deserializes from one.
+///
+/// ```
+/// use acs_common::CommunicationIdentifier;
+///
+/// let id = CommunicationIdentifier::from_raw_id("4:+14255550123");
+/// assert_eq!(serde_json::to_string(&id).unwrap(), r#""4:+14255550123""#);
+/// assert_eq!(serde_json::from_str::<CommunicationIdentifier>(r#""4:+14255550123""#).unwrap(), id);
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum CommunicationIdentifier {
     /// An Azure Communication Services user.
     CommunicationUser(CommunicationUserIdentifier),
@@ -471,7 +484,7 @@ pub enum CommunicationIdentifier {
     /// A Teams user acting through a Teams extension.
     TeamsExtensionUser(TeamsExtensionUserIdentifier),
     /// Any other identifier, known only by its raw id.
-    Unknown(UnknownIdentifier),
+    UnknownKind(UnknownIdentifier),
 }
 
 impl CommunicationIdentifier {
@@ -483,18 +496,18 @@ impl CommunicationIdentifier {
             Self::MicrosoftTeamsUser(i) => i.raw_id(),
             Self::MicrosoftTeamsApp(i) => i.raw_id(),
             Self::TeamsExtensionUser(i) => i.raw_id(),
-            Self::Unknown(i) => i.raw_id(),
+            Self::UnknownKind(i) => i.raw_id(),
         }
     }
 
     /// Parses a raw id with the service's rules (see the [module docs](self)). Never fails:
-    /// text that matches no known kind becomes [`CommunicationIdentifier::Unknown`].
+    /// text that matches no known kind becomes [`CommunicationIdentifier::UnknownKind`].
     pub fn from_raw_id(raw_id: &str) -> Self {
         if let Some(rest) = raw_id.strip_prefix(PHONE_NUMBER_PREFIX) {
             return Self::PhoneNumber(parse_phone_number(rest, raw_id));
         }
         let Some((prefix, suffix)) = split_prefix(raw_id) else {
-            return Self::Unknown(UnknownIdentifier::new(raw_id));
+            return Self::UnknownKind(UnknownIdentifier::new(raw_id));
         };
         let owned = || Some(raw_id.to_owned());
         use CommunicationCloudEnvironment::{Dod, Gcch, Public};
@@ -535,7 +548,7 @@ impl CommunicationIdentifier {
             ACS_USER_DOD_PREFIX => acs_user(Dod),
             ACS_USER_GCCH_PREFIX => acs_user(Gcch),
             SPOOL_USER_PREFIX => Self::CommunicationUser(CommunicationUserIdentifier::new(raw_id)),
-            _ => Self::Unknown(UnknownIdentifier::new(raw_id)),
+            _ => Self::UnknownKind(UnknownIdentifier::new(raw_id)),
         }
     }
 
@@ -553,7 +566,7 @@ impl CommunicationIdentifier {
             Self::MicrosoftTeamsUser(_) => "microsoftTeamsUser",
             Self::MicrosoftTeamsApp(_) => "microsoftTeamsApp",
             Self::TeamsExtensionUser(_) => "teamsExtensionUser",
-            Self::Unknown(_) => "unknown",
+            Self::UnknownKind(_) => "unknown",
         }
     }
 }
@@ -574,6 +587,33 @@ fn parse_phone_number(rest: &str, raw_id: &str) -> PhoneNumberIdentifier {
         _ => (rest, None),
     };
     PhoneNumberIdentifier::from_parts(value.to_owned(), false, asserted_id, Some(raw_id.to_owned()))
+}
+
+impl PartialEq for CommunicationIdentifier {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw_id() == other.raw_id()
+    }
+}
+
+impl Eq for CommunicationIdentifier {}
+
+impl std::hash::Hash for CommunicationIdentifier {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.raw_id().hash(state);
+    }
+}
+
+impl serde::Serialize for CommunicationIdentifier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.raw_id())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommunicationIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw_id = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from_raw_id(&raw_id))
+    }
 }
 
 impl fmt::Display for CommunicationIdentifier {
@@ -608,7 +648,7 @@ impl_from_variant!(
     MicrosoftTeamsUser(MicrosoftTeamsUserIdentifier),
     MicrosoftTeamsApp(MicrosoftTeamsAppIdentifier),
     TeamsExtensionUser(TeamsExtensionUserIdentifier),
-    Unknown(UnknownIdentifier),
+    UnknownKind(UnknownIdentifier),
 );
 
 #[cfg(test)]

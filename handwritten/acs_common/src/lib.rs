@@ -35,6 +35,7 @@
 //! # Ok::<(), azure_core::Error>(())
 //! ```
 
+pub mod args;
 pub mod bearer;
 pub mod connection_string;
 pub mod credential;

@@ -99,7 +99,7 @@ impl From<&CommunicationIdentifier> for CommunicationIdentifierModel {
                 });
                 CommunicationIdentifierModelKind::TeamsExtensionUser
             }
-            CommunicationIdentifier::Unknown(_) => CommunicationIdentifierModelKind::Unknown,
+            CommunicationIdentifier::UnknownKind(_) => CommunicationIdentifierModelKind::Unknown,
         };
         model.kind = Some(kind);
         model
@@ -115,8 +115,16 @@ impl From<CommunicationIdentifier> for CommunicationIdentifierModel {
 impl TryFrom<CommunicationIdentifierModel> for CommunicationIdentifier {
     type Error = azure_core::Error;
 
+    /// The identifier a wire model describes. The raw id is the identity: the model's kind and
+    /// nested identifier give its parts, and where they are missing or contradict each other
+    /// (two nested identifiers, a kind that does not match), the raw id alone decides, as the
+    /// official SDKs read it. Only a model with neither usable parts nor a raw id is an error.
     fn try_from(model: CommunicationIdentifierModel) -> azure_core::Result<Self> {
-        identifier_from_model(model)
+        let raw_id = model.raw_id.clone().filter(|raw| !raw.is_empty());
+        identifier_from_model(model).or_else(|error| match raw_id {
+            Some(raw_id) => Ok(CommunicationIdentifier::from_raw_id(&raw_id)),
+            None => Err(error),
+        })
     }
 }
 
@@ -124,7 +132,7 @@ impl TryFrom<&CommunicationIdentifierModel> for CommunicationIdentifier {
     type Error = azure_core::Error;
 
     fn try_from(model: &CommunicationIdentifierModel) -> azure_core::Result<Self> {
-        identifier_from_model(model.clone())
+        Self::try_from(model.clone())
     }
 }
 

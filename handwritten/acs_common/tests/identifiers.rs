@@ -176,7 +176,7 @@ fn identifier() -> impl Strategy<Value = CommunicationIdentifier> {
         ("[^_]{0,20}", "[^_]{0,20}", "[^_]{0,20}", cloud()).prop_map(|(u, t, r, cloud)| extension(&u, &t, &r, cloud));
     let unknown_id = "\\PC{0,40}"
         .prop_filter("must not match a known kind", |raw| {
-            matches!(CommunicationIdentifier::from_raw_id(raw), CommunicationIdentifier::Unknown(_))
+            matches!(CommunicationIdentifier::from_raw_id(raw), CommunicationIdentifier::UnknownKind(_))
         })
         .prop_map(|raw| unknown(&raw));
     prop_oneof![communication_user, phone_number, teams_user, teams_app, teams_extension, unknown_id]
