@@ -2,70 +2,29 @@
 //! URLs and encoding, headers, bodies, success codes, error bodies, paging and api-version, and the
 //! models' extensible enums and unions. (Tests against a real server live with the emulator.)
 
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use acs_test_support::{MockTransport, Reply};
 
 use acs_chat_models::{
     ChatMessageType, ChatRetentionPolicy, SendChatMessageRequest, ThreadCreationDateRetentionPolicy,
 };
 use acs_chat_rest::{ChatRestClient, ChatRestClientOptions, ChatThreadListChatMessagesOptions};
-use azure_core::http::headers::Headers;
 use azure_core::http::policies::{Policy, PolicyResult};
-use azure_core::http::{AsyncRawResponse, ClientOptions, Context, HttpClient, Request, StatusCode, Transport};
+use azure_core::http::{ClientOptions, Context, Request, StatusCode};
 use futures::TryStreamExt;
 
-/// One request as the transport saw it.
-#[derive(Clone, Debug)]
-struct Seen {
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-}
-
-#[derive(Debug, Default)]
-struct Mock {
-    responses: Mutex<VecDeque<(u16, String)>>,
-    seen: Mutex<Vec<Seen>>,
-}
+/// The recording transport of `acs_test_support`, scripted with JSON answers.
+struct Mock;
 
 impl Mock {
-    fn new(responses: &[(u16, &str)]) -> Arc<Self> {
-        Arc::new(Self {
-            responses: Mutex::new(responses.iter().map(|(s, b)| (*s, b.to_string())).collect()),
-            seen: Mutex::new(Vec::new()),
-        })
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-#[async_trait::async_trait]
-impl HttpClient for Mock {
-    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
-        let body = match request.body() {
-            azure_core::http::Body::Bytes(bytes) => bytes.to_vec(),
-            _ => panic!("the generated code sends buffered bodies"),
-        };
-        let headers = request.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.as_str().to_string())).collect();
-        self.seen.lock().unwrap().push(Seen {
-            method: request.method().to_string(),
-            url: request.url().to_string(),
-            headers,
-            body,
-        });
-        let (status, body) = self.responses.lock().unwrap().pop_front().expect("a scripted response");
-        let mut headers = Headers::new();
-        headers.insert("content-type", "application/json");
-        Ok(AsyncRawResponse::from_bytes(StatusCode::from(status), headers, body.into_bytes()))
+    #[allow(clippy::new_ret_no_self)]
+    fn new(responses: &[(u16, &str)]) -> Arc<MockTransport> {
+        let mock = MockTransport::new();
+        for (status, body) in responses {
+            mock.push(Reply::with_headers(*status, &[("content-type", "application/json")], body.as_bytes().to_vec()));
+        }
+        mock
     }
 }
 
@@ -81,10 +40,10 @@ impl Policy for TestAuth {
     }
 }
 
-fn client(mock: &Arc<Mock>, api_version: Option<&str>) -> ChatRestClient {
+fn client(mock: &Arc<MockTransport>, api_version: Option<&str>) -> ChatRestClient {
     let mut options = ChatRestClientOptions {
         client_options: ClientOptions {
-            transport: Some(Transport::new(mock.clone())),
+            transport: Some(mock.transport()),
             retry: azure_core::http::RetryOptions::none(),
             ..Default::default()
         },
@@ -110,7 +69,7 @@ async fn an_operation_encodes_the_path_and_sends_json() {
     let response =
         client(&mock, None).chat_thread().send_chat_message(THREAD, body.try_into().unwrap(), None).await.unwrap();
     assert_eq!(response.into_model().unwrap().id, "42");
-    let seen = &mock.seen()[0];
+    let seen = &mock.requests()[0];
     assert_eq!(seen.method, "POST");
     assert_eq!(
         seen.url,
@@ -129,7 +88,7 @@ async fn updates_are_merge_patch_and_expect_204() {
     let patch =
         acs_chat_models::UpdateChatThreadRequest { topic: Some("New".into()), metadata: None, retention_policy: None };
     client.chat_thread().update_chat_thread_properties(THREAD, patch.clone().try_into().unwrap(), None).await.unwrap();
-    let seen = &mock.seen()[0];
+    let seen = &mock.requests()[0];
     assert_eq!(seen.method, "PATCH");
     assert_eq!(seen.header("content-type"), Some("application/merge-patch+json"));
     assert!(seen.url.ends_with("?api-version=2024-03-07"), "{}", seen.url);
@@ -175,7 +134,7 @@ async fn lists_follow_next_link_on_the_endpoint_with_the_clients_api_version() {
     let pager = client(&mock, None).chat_thread().list_chat_messages(THREAD, Some(options)).unwrap();
     let ids: Vec<String> = pager.map_ok(|m| m.id).try_collect().await.unwrap();
     assert_eq!(ids, ["3", "2", "1"]);
-    let seen = mock.seen();
+    let seen = mock.requests();
     assert_eq!(seen.len(), 2);
     assert_eq!(
         seen[0].url,
@@ -201,7 +160,9 @@ async fn whole_pages_are_available() {
     let second = pages.try_next().await.unwrap().unwrap().into_model().unwrap();
     assert!(second.value.is_empty() && second.next_link.is_none());
     assert!(pages.try_next().await.unwrap().is_none());
-    assert!(mock.seen()[1].url.starts_with("https://contoso.communication.azure.com/chat/threads?page=2&api-version="));
+    assert!(mock.requests()[1]
+        .url
+        .starts_with("https://contoso.communication.azure.com/chat/threads?page=2&api-version="));
 }
 
 #[test]
@@ -245,7 +206,7 @@ fn bad_endpoints_and_application_ids_are_errors_not_panics() {
 async fn optional_bodies_are_left_out() {
     let mock = Mock::new(&[(201, r#"{"identity":{"id":"8:acs:x"}}"#)]);
     let options = acs_identity_rest::IdentityRestClientOptions {
-        client_options: ClientOptions { transport: Some(Transport::new(mock.clone())), ..Default::default() },
+        client_options: ClientOptions { transport: Some(mock.transport()), ..Default::default() },
         ..Default::default()
     };
     let client = acs_identity_rest::IdentityRestClient::new(
@@ -256,7 +217,7 @@ async fn optional_bodies_are_left_out() {
     .unwrap();
     let created = client.identity().create(None).await.unwrap().into_model().unwrap();
     assert_eq!(created.identity.id, "8:acs:x");
-    let seen = &mock.seen()[0];
+    let seen = &mock.requests()[0];
     assert!(seen.body.is_empty());
     // As the official SDKs do, a bodiless POST of an operation that consumes JSON says so.
     assert_eq!(seen.header("content-type"), Some("application/json"));
@@ -271,7 +232,7 @@ async fn an_unexpected_status_never_puts_the_body_in_the_message() {
         r#"{"identity":{"id":"8:acs:x"},"accessToken":{"token":"SECRET-TOKEN","expiresOn":"2030-01-01T00:00:00Z"}}"#,
     )]);
     let options = acs_identity_rest::IdentityRestClientOptions {
-        client_options: ClientOptions { transport: Some(Transport::new(mock.clone())), ..Default::default() },
+        client_options: ClientOptions { transport: Some(mock.transport()), ..Default::default() },
         ..Default::default()
     };
     let client = acs_identity_rest::IdentityRestClient::new(

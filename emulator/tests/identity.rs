@@ -2,6 +2,8 @@
 
 mod common;
 
+use base64::Engine as _;
+
 use acs_emulator::{Emulator, TeamsExchange};
 use common::*;
 use serde_json::{json, Value};
@@ -159,9 +161,11 @@ async fn teams_exchange_default_configured_and_failing() {
     .unwrap();
     let resp = ctx.identity("POST", "/teamsUser/:exchangeAccessToken", &body).await.expect(400);
     assert_eq!(resp.error_code(), "TeamsExchangeNotConfigured");
-    let resp =
-        ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", br#"{"userId":"u"}"#).await.expect(400);
-    assert_eq!(resp.error_code(), "TeamsExchangeNotConfigured");
+    let entra = "entra-token";
+    let resp = ctx.entra("POST", "/access/teamsExtension/:exchangeAccessToken", entra, br#"{"userId":"u"}"#).await;
+    assert_eq!(resp.expect(400).error_code(), "TeamsExchangeNotConfigured");
+    // The exchange takes the Teams user's Entra token, not the access key.
+    ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", b"{}").await.expect(401);
 
     ctx.emu.set_teams_exchange(TeamsExchange::Issue { lifetime: None });
     let token = ctx.identity("POST", "/teamsUser/:exchangeAccessToken", &body).await.expect(200).json();
@@ -181,8 +185,11 @@ async fn teams_exchange_default_configured_and_failing() {
     // Teams Phone extension exchange: `{identity, accessToken}`, for the user the body names or a placeholder.
     let extension_body =
         br#"{"tenantId":"c70d068c-2f32-484d-9455-73070cd5aadd","userId":"b27b64b9-39d2-44a3-869d-67700b74e805"}"#;
-    let result =
-        ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", extension_body).await.expect(200).json();
+    let result = ctx
+        .entra("POST", "/access/teamsExtension/:exchangeAccessToken", entra, extension_body)
+        .await
+        .expect(200)
+        .json();
     let id = result["identity"]["id"].as_str().unwrap().to_owned();
     assert!(
         id.starts_with("8:acs:")
@@ -191,9 +198,15 @@ async fn teams_exchange_default_configured_and_failing() {
     );
     let extension_token = result["accessToken"]["token"].as_str().unwrap().to_owned();
     ctx.chat("POST", "/chat/threads", &extension_token, Some(json!({"topic": "teams phone"}))).await.expect(201);
-    let result = ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", b"{}").await.expect(200).json();
+    let result =
+        ctx.entra("POST", "/access/teamsExtension/:exchangeAccessToken", entra, b"{}").await.expect(200).json();
     assert!(result["identity"]["id"].as_str().unwrap().starts_with("8:acs:"));
-    ctx.identity("POST", "/access/teamsExtension/:exchangeAccessToken", b"[]").await.expect(400);
+    ctx.entra("POST", "/access/teamsExtension/:exchangeAccessToken", entra, b"[]").await.expect(400);
+    // A JWT-shaped Entra token names the user by its `tid` and `oid` claims.
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"tid":"tenant-9","oid":"user-9"}"#);
+    let jwt = format!("e30.{claims}.sig");
+    let result = ctx.entra("POST", "/access/teamsExtension/:exchangeAccessToken", &jwt, b"").await.expect(200).json();
+    assert!(result["identity"]["id"].as_str().unwrap().ends_with("_tenant-9_user-9"), "{result}");
 
     ctx.emu.set_teams_exchange(TeamsExchange::Fail {
         status: 401,

@@ -14,8 +14,15 @@ use axum::response::Response;
 use std::time::Duration;
 use time::OffsetDateTime;
 
-/// Runs an Identity operation (the caller signed it with the access key).
-pub(super) fn handle(state: &AppState, incoming: Incoming) -> Result<Response, ApiError> {
+/// The tenant and object claims of the Entra token of a Teams Phone extension exchange.
+type EntraUser = (Option<String>, Option<String>);
+
+/// Runs an Identity operation: signed with the access key, or (the Teams Phone extension
+/// exchange) with the Entra token of `entra`.
+pub(super) fn handle(state: &AppState, incoming: Incoming, entra: Option<EntraUser>) -> Result<Response, ApiError> {
+    if let (Op::TeamsExtensionExchange, Some((tenant, object))) = (&incoming.op, entra) {
+        return teams_extension_exchange(state, &incoming, tenant, object);
+    }
     identity(state, incoming.op.clone(), &incoming)
 }
 
@@ -115,29 +122,6 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
             let token = teams_token(state, &format!("8:orgid:{}", request.user_id))?;
             Ok(json_response(StatusCode::OK, &token))
         }
-        Op::TeamsExtensionExchange => {
-            // The service identifies the Teams Phone user from the caller's Entra token, which the
-            // emulator cannot validate: the body may name the user (`tenantId`, `userId`), and
-            // otherwise a stable placeholder user of a placeholder tenant is used.
-            let request: serde_json::Value = parse_json(&incoming.body)?;
-            if !request.is_object() {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "ValidationError",
-                    "The request body must be a JSON object.",
-                ));
-            }
-            let field = |name: &str| request.get(name).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
-            let tenant = field("tenantId").unwrap_or(PLACEHOLDER_TENANT);
-            let user = field("userId").unwrap_or(PLACEHOLDER_TEAMS_USER);
-            let raw_id = format!("8:acs:{}_{tenant}_{user}", state.store().resource_id());
-            let token = teams_token(state, &raw_id)?;
-            let result = model!(CommunicationIdentityAccessTokenResult {
-                identity: model!(CommunicationIdentity { id: raw_id }),
-                access_token: Some(token)
-            });
-            Ok(json_response(StatusCode::OK, &result))
-        }
         Op::GetAssignment(tenant, object) => {
             let store = state.store();
             match store.assignments.get(&(tenant, object)) {
@@ -171,6 +155,39 @@ const PLACEHOLDER_TENANT: &str = "00000000-0000-0000-0000-0000000000e1";
 const PLACEHOLDER_TEAMS_USER: &str = "00000000-0000-0000-0000-0000000000a1";
 
 /// The configured answer to a Teams token exchange for the identity `raw_id`.
+/// The Teams Phone extension exchange: an ACS token for the Teams user of the Entra token. The
+/// user is the token's `tid`/`oid` claims, else the body's `tenantId`/`userId`, else a stable
+/// placeholder user of a placeholder tenant.
+fn teams_extension_exchange(
+    state: &AppState,
+    incoming: &Incoming,
+    tenant: Option<String>,
+    object: Option<String>,
+) -> Result<Response, ApiError> {
+    let request: serde_json::Value = if incoming.body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::json!({})
+    } else {
+        parse_json(&incoming.body)?
+    };
+    if !request.is_object() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "ValidationError",
+            "The request body must be a JSON object.",
+        ));
+    }
+    let field = |name: &str| request.get(name).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).map(str::to_owned);
+    let tenant = tenant.or_else(|| field("tenantId")).unwrap_or_else(|| PLACEHOLDER_TENANT.to_owned());
+    let user = object.or_else(|| field("userId")).unwrap_or_else(|| PLACEHOLDER_TEAMS_USER.to_owned());
+    let raw_id = format!("8:acs:{}_{tenant}_{user}", state.store().resource_id());
+    let token = teams_token(state, &raw_id)?;
+    let result = model!(CommunicationIdentityAccessTokenResult {
+        identity: model!(CommunicationIdentity { id: raw_id }),
+        access_token: Some(token)
+    });
+    Ok(json_response(StatusCode::OK, &result))
+}
+
 fn teams_token(state: &AppState, raw_id: &str) -> Result<CommunicationIdentityAccessToken, ApiError> {
     let answer = state.teams.lock().unwrap_or_else(|e| e.into_inner()).clone();
     match answer {

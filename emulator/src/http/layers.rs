@@ -1,7 +1,7 @@
 //! The layers every request passes before its handler, in order: fault injection, reading and
 //! checking the request, authentication. Each answers the request itself when it must.
 
-use super::routes::{route, Service};
+use super::routes::{route, Op, Service};
 use super::{empty, AppState, Caller, DropConnection, Incoming};
 use crate::auth::{require_chat_scope, verify_bearer, verify_hmac, SignedRequest};
 use crate::error::ApiError;
@@ -168,8 +168,9 @@ fn check_json_media_type(content_type: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
-/// Identity requests are HMAC-signed with the access key; Chat requests carry a user token with
-/// the chat scope.
+/// Identity requests are HMAC-signed with the access key, except the Teams Phone extension
+/// exchange, which carries the Teams user's Microsoft Entra ID token (`Bearer`); Chat requests
+/// carry a user token with the chat scope.
 pub(crate) async fn authenticate(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
     let Some(incoming) = request.extensions().get::<Incoming>() else {
         return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", "The request was not read.")
@@ -177,6 +178,7 @@ pub(crate) async fn authenticate(State(state): State<Arc<AppState>>, mut request
     };
     let now = OffsetDateTime::now_utc();
     let caller = match incoming.op.service() {
+        Service::Identity if matches!(incoming.op, Op::TeamsExtensionExchange) => entra_caller(&incoming.headers),
         Service::Identity => {
             let signed = SignedRequest {
                 method: &incoming.method,
@@ -197,4 +199,29 @@ pub(crate) async fn authenticate(State(state): State<Arc<AppState>>, mut request
         }
         Err(error) => error.into_response(),
     }
+}
+
+/// The caller of a request authenticated with a Microsoft Entra ID token. The emulator cannot
+/// validate such a token; it requires one, and reads the `tid` and `oid` claims of a JWT-shaped
+/// one (unverified) to name the Teams user.
+fn entra_caller(headers: &axum::http::HeaderMap) -> Result<Caller, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().strip_prefix("Bearer ").or_else(|| v.trim().strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("This operation needs a Microsoft Entra ID token (Bearer)."))?;
+    let claims = token
+        .split('.')
+        .nth(1)
+        .and_then(|payload| {
+            use base64::Engine as _;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()
+        })
+        .and_then(|json| serde_json::from_slice::<serde_json::Value>(&json).ok());
+    let claim = |name: &str| {
+        claims.as_ref().and_then(|c| c.get(name)).and_then(|v| v.as_str()).filter(|v| !v.is_empty()).map(str::to_owned)
+    };
+    Ok(Caller::Entra { tenant: claim("tid"), object: claim("oid") })
 }

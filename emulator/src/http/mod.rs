@@ -118,7 +118,8 @@ async fn dispatch(State(state): State<Arc<AppState>>, request: Request) -> Respo
             .into_response();
     };
     let outcome = match caller {
-        Caller::AccessKey => identity::handle(&state, incoming),
+        Caller::AccessKey => identity::handle(&state, incoming, None),
+        Caller::Entra { tenant, object } => identity::handle(&state, incoming, Some((tenant, object))),
         Caller::User(raw_id) => chat::handle(&state, incoming, &raw_id),
     };
     outcome.unwrap_or_else(IntoResponse::into_response)
@@ -180,4 +181,7 @@ pub(crate) enum Caller {
     AccessKey,
     /// A user token (Chat): the user's raw id.
     User(String),
+    /// A Microsoft Entra ID token (the Teams Phone extension exchange), which the emulator
+    /// cannot validate: the tenant (`tid`) and object (`oid`) claims it carries, if any.
+    Entra { tenant: Option<String>, object: Option<String> },
 }

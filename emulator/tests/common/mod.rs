@@ -195,6 +195,13 @@ impl Ctx {
         self.emu.create_user_and_token().expect("user")
     }
 
+    /// An identity request carrying a Microsoft Entra ID token (the Teams Phone extension exchange).
+    pub async fn entra(&self, method: &str, path: &str, entra_token: &str, body: &[u8]) -> Resp {
+        let pq = with_version(path, IDENTITY_VERSION);
+        let headers = vec![("authorization", format!("Bearer {entra_token}"))];
+        send(self.addr(), method, &pq, &headers, body).await.expect("entra request")
+    }
+
     /// A signed identity request.
     pub async fn identity(&self, method: &str, path: &str, body: &[u8]) -> Resp {
         let pq = with_version(path, IDENTITY_VERSION);

@@ -14,9 +14,7 @@
 //! listings of a thread holding 10,000 messages, 200 per page. The Python SDK is run with `python3` (or `$PYTHON`); if
 //! it is not installed its rows say so.
 
-use acs_chat::{
-    ChatClient, ChatClientOptions, ChatThreadClient, CommunicationTokenCredential, ListMessagesOptions,
-};
+use acs_chat::{ChatClient, ChatClientOptions, ChatThreadClient, CommunicationTokenCredential, ListMessagesOptions};
 use acs_emulator::{Emulator, TlsMode};
 use azure_core::http::{ClientOptions, Transport};
 use futures::{StreamExt, TryStreamExt};

@@ -7,8 +7,8 @@ use crate::pager::{list, ChatPager};
 use crate::thread::ChatThreadClient;
 use crate::typing::TypingThrottle;
 use acs_chat_models as wire;
-use acs_chat_rest::{ChatCreateChatThreadOptions, ChatDeleteChatThreadOptions, ChatListChatThreadsOptions};
 use acs_chat_rest::ChatRestClient;
+use acs_chat_rest::{ChatCreateChatThreadOptions, ChatDeleteChatThreadOptions, ChatListChatThreadsOptions};
 use acs_common::args::{header_value, path_segment, wire_count};
 use acs_common::{BearerTokenPolicy, CommunicationTokenCredential};
 use acs_rest_core::{ClientCore, CoreOptions};
@@ -149,8 +149,10 @@ impl ChatClient {
             metadata: options.metadata,
             retention_policy: options.retention_policy,
         };
-        let rest_options =
-            ChatCreateChatThreadOptions { repeatability_request_id: Some(token), method_options: options.method_options };
+        let rest_options = ChatCreateChatThreadOptions {
+            repeatability_request_id: Some(token),
+            method_options: options.method_options,
+        };
         let result = self.rest.chat().create_chat_thread(request.try_into()?, Some(rest_options)).await?;
         let result = result.into_model()?;
         let thread = convert::created_thread(result.chat_thread)?;

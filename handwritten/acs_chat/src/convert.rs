@@ -186,7 +186,8 @@ mod tests {
 
     #[test]
     fn models_serialize_with_identifiers_as_raw_ids() {
-        let participant = ChatParticipant::new(CommunicationIdentifier::from_raw_id("4:+1555")).with_display_name("Ann");
+        let participant =
+            ChatParticipant::new(CommunicationIdentifier::from_raw_id("4:+1555")).with_display_name("Ann");
         let json = serde_json::to_value(&participant).unwrap();
         assert_eq!(json["identifier"], "4:+1555");
         assert_eq!(json["displayName"], "Ann");

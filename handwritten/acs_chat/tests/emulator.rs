@@ -61,7 +61,9 @@ async fn threads_are_created_read_updated_listed_and_deleted() {
     let options = CreateChatThreadOptions {
         participants: vec![ChatParticipant::new(bob.id.clone()).with_display_name("Bob")],
         metadata: Some(HashMap::from([("team".into(), "kitchen".into())])),
-        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 40 })),
+        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy {
+            delete_thread_after_days: 40,
+        })),
         idempotency_token: Some("lunch-1".into()),
         ..Default::default()
     };
@@ -81,7 +83,9 @@ async fn threads_are_created_read_updated_listed_and_deleted() {
     assert_eq!(properties.topic, "Lunch");
     assert_eq!(
         properties.retention_policy,
-        Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 40 }))
+        Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy {
+            delete_thread_after_days: 40
+        }))
     );
 
     thread.update_topic("Dinner", None).await.unwrap();
@@ -158,7 +162,12 @@ async fn messages_are_sent_listed_across_pages_edited_and_deleted() {
     let all: Vec<ChatMessage> = thread.list_messages(None).try_collect().await.unwrap();
     assert_eq!(all.len(), 7);
     assert!(all.windows(2).all(|w| w[0].created_on >= w[1].created_on));
-    let text_ids: Vec<&str> = all.iter().filter(|m| matches!(m.kind, ChatMessageType::Text | ChatMessageType::Html)).map(|m| m.id.as_str()).rev().collect();
+    let text_ids: Vec<&str> = all
+        .iter()
+        .filter(|m| matches!(m.kind, ChatMessageType::Text | ChatMessageType::Html))
+        .map(|m| m.id.as_str())
+        .rev()
+        .collect();
     assert_eq!(text_ids, ids.iter().map(String::as_str).collect::<Vec<_>>());
     for size in [1u32, 2] {
         let options = ListMessagesOptions { max_page_size: Some(size), ..Default::default() };

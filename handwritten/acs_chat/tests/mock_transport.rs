@@ -70,7 +70,9 @@ async fn create_thread_sends_participants_metadata_and_retention_policy() {
             .with_display_name("Jack")
             .with_metadata(HashMap::from([("role".into(), "cook".into())]))],
         metadata: Some(HashMap::from([("k".into(), "v".into())])),
-        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 30 })),
+        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy {
+            delete_thread_after_days: 30,
+        })),
         ..Default::default()
     };
     chat.create_chat_thread("Lunch", Some(options)).await.unwrap();
@@ -323,7 +325,9 @@ async fn thread_properties_round_trip() {
     mock.respond(204, "");
     let options = UpdatePropertiesOptions {
         metadata: Some(HashMap::from([("x".into(), "y".into())])),
-        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy { delete_thread_after_days: 7 })),
+        retention_policy: Some(ChatRetentionPolicy::ThreadCreationDate(ThreadCreationDateRetentionPolicy {
+            delete_thread_after_days: 7,
+        })),
         ..Default::default()
     };
     thread.update_properties(Some(options)).await.unwrap();

@@ -26,7 +26,9 @@ pub fn header_value(name: &str, value: &str) -> azure_core::Result<()> {
 
 /// A count the client converts to the service's 32-bit integer.
 pub fn wire_count(name: &str, value: Option<u32>) -> azure_core::Result<Option<i32>> {
-    value.map(|n| i32::try_from(n).map_err(|_| invalid_argument(name, format!("{n} is larger than {}", i32::MAX)))).transpose()
+    value
+        .map(|n| i32::try_from(n).map_err(|_| invalid_argument(name, format!("{n} is larger than {}", i32::MAX))))
+        .transpose()
 }
 
 #[cfg(test)]

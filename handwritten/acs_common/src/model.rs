@@ -317,11 +317,8 @@ mod tests {
     fn contradictory_or_empty_models_are_errors() {
         let cases = [
             (r#"{}"#, "no kind, no rawId"),
-            (
-                r#"{"rawId":"x","communicationUser":{"id":"8:acs:a"},"phoneNumber":{"value":"+1"}}"#,
-                "2 nested identifiers",
-            ),
-            (r#"{"kind":"phoneNumber","rawId":"4:+1"}"#, "`phoneNumber` is missing"),
+            (r#"{"communicationUser":{"id":"8:acs:a"},"phoneNumber":{"value":"+1"}}"#, "2 nested identifiers"),
+            (r#"{"kind":"phoneNumber"}"#, "`phoneNumber` is missing"),
             (
                 r#"{"kind":"phoneNumber","communicationUser":{"id":"8:acs:a"}}"#,
                 "nested identifier is `communicationUser`",
@@ -334,6 +331,18 @@ mod tests {
             let error = parse(json).unwrap_err();
             assert_eq!(*error.kind(), azure_core::error::ErrorKind::DataConversion);
             assert!(error.to_string().contains(expected), "{json}: {error}");
+        }
+    }
+
+    #[test]
+    fn with_a_raw_id_contradictions_resolve_to_the_raw_id() {
+        for (json, raw_id) in [
+            (r#"{"rawId":"x","communicationUser":{"id":"8:acs:a"},"phoneNumber":{"value":"+1"}}"#, "x"),
+            (r#"{"kind":"phoneNumber","rawId":"4:+1"}"#, "4:+1"),
+            (r#"{"kind":"phoneNumber","rawId":"8:acs:r_u","communicationUser":{"id":"8:acs:r_u"}}"#, "8:acs:r_u"),
+        ] {
+            let id = parse(json).unwrap();
+            assert_eq!(id, CommunicationIdentifier::from_raw_id(raw_id), "{json}");
         }
     }
 

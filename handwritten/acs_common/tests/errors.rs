@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 async fn send_and_fail(status: StatusCode, headers: &[(&'static str, &str)], body: &str) -> azure_core::Error {
     let transport = MockTransport::new();
-    transport.respond(status, headers, body);
+    common::queue(&transport, status, headers, body);
     let pipeline =
         pipeline(Arc::new(HmacAuthPolicy::new(AccessKey::new("pw==").unwrap())), transport, RetryOptions::none());
     let mut request = Request::new(

@@ -160,7 +160,7 @@ async fn hmac_policy_signs_what_is_sent() {
 #[tokio::test]
 async fn hmac_policy_signs_every_try_with_a_fresh_date() {
     let transport = MockTransport::new();
-    transport.respond(StatusCode::ServiceUnavailable, &[], "");
+    common::queue(&transport, StatusCode::ServiceUnavailable, &[], "");
     let policy: Arc<dyn Policy> = Arc::new(HmacAuthPolicy::new(AccessKey::new(KEY).unwrap()));
     let retry = RetryOptions::fixed(FixedRetryOptions {
         delay: Duration::milliseconds(1100),
@@ -218,7 +218,7 @@ async fn bearer_policy_sends_the_user_token_on_each_try() {
     let token = jwt_in(Duration::hours(1), "user-token");
     let credential = CommunicationTokenCredential::new(token.clone()).unwrap();
     let transport = MockTransport::new();
-    transport.respond(StatusCode::InternalServerError, &[], "");
+    common::queue(&transport, StatusCode::InternalServerError, &[], "");
     let retry = RetryOptions::fixed(FixedRetryOptions {
         delay: Duration::milliseconds(10),
         max_retries: 2,

@@ -2,10 +2,13 @@
 #![forbid(unsafe_code)]
 
 mod client;
+mod entra;
 pub mod models;
 pub mod options;
+mod teams;
 
 pub use client::{CommunicationIdentityClient, DEFAULT_API_VERSION, TEAMS_EXTENSION_SCOPE};
+pub use entra::{EntraCommunicationTokenCredential, EntraCommunicationTokenCredentialOptions};
 pub use models::{
     CommunicationTokenScope, CommunicationUserToken, IntoCommunicationUser, TeamsExtensionAssignment,
     TeamsExtensionPrincipalType, TeamsExtensionUserToken,

@@ -30,6 +30,9 @@ pub struct CommunicationIdentityClientOptions {
     /// when `None`. Older versions lack some operations (Teams extension operations need
     /// `2026-09-23`); the service answers those with an error.
     pub api_version: Option<String>,
+    /// Bounds on each call: deadline, response size, `Retry-After` (see
+    /// [`acs_rest_core::Limits`]).
+    pub limits: acs_rest_core::Limits,
     /// The scopes asked of the `TokenCredential` given to
     /// [`CommunicationIdentityClient::new`](crate::CommunicationIdentityClient::new);
     /// `[ENTRA_SCOPE]` (`https://communication.azure.com//.default`) when `None`. Set

@@ -5,7 +5,8 @@ use acs_common::{BearerTokenPolicy, CommunicationIdentifier, CommunicationTokenC
 use acs_emulator::{Emulator, EmulatorHandle, TeamsExchange};
 use acs_identity::{
     CommunicationIdentityClient, CommunicationIdentityClientOptions, CommunicationTokenScope,
-    CreateUserAndTokenOptions, ExchangeTeamsExtensionTokenOptions, GetTokenOptions, TeamsExtensionPrincipalType,
+    CreateUserAndTokenOptions, EntraCommunicationTokenCredential, EntraCommunicationTokenCredentialOptions,
+    ExchangeTeamsExtensionTokenOptions, GetTokenOptions, TeamsExtensionPrincipalType,
     UpsertTeamsExtensionAssignmentOptions,
 };
 use azure_core::credentials::AccessToken;
@@ -19,6 +20,48 @@ fn no_retries() -> Option<CommunicationIdentityClientOptions> {
         client_options: ClientOptions { retry: RetryOptions::none(), ..Default::default() },
         ..Default::default()
     })
+}
+
+/// A Microsoft Entra ID credential of a Teams Phone extension user (the emulator reads, without
+/// verifying, the tenant and object claims of its JWT-shaped token).
+#[derive(Debug)]
+struct TeamsPhoneUser {
+    tenant: &'static str,
+    object: &'static str,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl azure_core::credentials::TokenCredential for TeamsPhoneUser {
+    async fn get_token(
+        &self,
+        scopes: &[&str],
+        _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<AccessToken> {
+        assert_eq!(scopes, [acs_identity::TEAMS_EXTENSION_SCOPE]);
+        self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let claims = format!(r#"{{"tid":"{}","oid":"{}"}}"#, self.tenant, self.object);
+        use base64::Engine as _;
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims);
+        Ok(AccessToken::new(format!("e30.{payload}.sig"), OffsetDateTime::now_utc() + Duration::hours(1)))
+    }
+}
+
+fn teams_phone_user() -> Arc<TeamsPhoneUser> {
+    Arc::new(TeamsPhoneUser {
+        tenant: "c70d068c-2f32-484d-9455-73070cd5aadd",
+        object: "b27b64b9-39d2-44a3-869d-67700b74e805",
+        calls: Default::default(),
+    })
+}
+
+/// A client authenticated as the Teams Phone extension user, as the exchange requires.
+fn extension_client(emulator: &EmulatorHandle, user: Arc<TeamsPhoneUser>) -> CommunicationIdentityClient {
+    let options = CommunicationIdentityClientOptions {
+        entra_scopes: Some(vec![acs_identity::TEAMS_EXTENSION_SCOPE.to_owned()]),
+        ..no_retries().unwrap()
+    };
+    CommunicationIdentityClient::new(emulator.endpoint(), user, Some(options)).unwrap()
 }
 
 async fn start() -> (EmulatorHandle, CommunicationIdentityClient) {
@@ -165,15 +208,12 @@ async fn teams_exchanges_give_a_clear_error_unless_configured() {
     let error = client.get_token_for_teams_user("entra-token", "app-id", "user-object-id", None).await.unwrap_err();
     assert_service_error(&error, StatusCode::BadRequest, "TeamsExchangeNotConfigured");
 
-    let mut properties = serde_json::Map::new();
-    properties.insert("userId".to_owned(), "user-object-id".into());
-    let options = ExchangeTeamsExtensionTokenOptions { properties, ..Default::default() };
-    let error = client.exchange_teams_extension_token(Some(options)).await.unwrap_err();
+    let extension = extension_client(&_emulator, teams_phone_user());
+    let error = extension.exchange_teams_extension_token(None).await.unwrap_err();
     assert_service_error(&error, StatusCode::BadRequest, "TeamsExchangeNotConfigured");
-
-    // The official SDKs send `{}`: the service identifies the user from the caller's Entra token.
+    // The exchange takes the user's Entra token: the access key is refused.
     let error = client.exchange_teams_extension_token(None).await.unwrap_err();
-    assert_service_error(&error, StatusCode::BadRequest, "TeamsExchangeNotConfigured");
+    assert_eq!(error.http_status(), Some(StatusCode::Unauthorized), "{error}");
 }
 
 #[tokio::test]
@@ -198,24 +238,50 @@ async fn teams_user_exchange_when_configured() {
 
 #[tokio::test]
 async fn teams_extension_exchange_when_configured() {
-    let (emulator, client) = start().await;
+    let (emulator, _) = start().await;
     emulator.set_teams_exchange(TeamsExchange::Issue { lifetime: None });
-    let mut properties = serde_json::Map::new();
-    properties.insert("userId".to_owned(), "b27b64b9-39d2-44a3-869d-67700b74e805".into());
-    properties.insert("tenantId".to_owned(), "c70d068c-2f32-484d-9455-73070cd5aadd".into());
-    let options = ExchangeTeamsExtensionTokenOptions { properties, ..Default::default() };
-    let exchanged = client.exchange_teams_extension_token(Some(options)).await.unwrap();
+    let client = extension_client(&emulator, teams_phone_user());
+    // The official SDKs send `{}`: the service identifies the user from the caller's Entra token.
+    let exchanged = client.exchange_teams_extension_token(None).await.unwrap();
     let CommunicationIdentifier::TeamsExtensionUser(user) = &exchanged.user else {
         panic!("expected a Teams extension user, got {:?}", exchanged.user);
     };
     assert_eq!(user.resource_id(), emulator.resource_id());
     assert_eq!(user.tenant_id(), "c70d068c-2f32-484d-9455-73070cd5aadd");
+    assert_eq!(user.user_id(), "b27b64b9-39d2-44a3-869d-67700b74e805");
     chat_call(&emulator, &exchanged.access_token).await.unwrap();
+    let _ = ExchangeTeamsExtensionTokenOptions::default();
+}
 
-    // With the body the official SDKs send, `{}`, the emulator answers for a placeholder user.
-    let exchanged = client.exchange_teams_extension_token(None).await.unwrap();
-    assert!(matches!(exchanged.user, CommunicationIdentifier::TeamsExtensionUser(_)), "{:?}", exchanged.user);
-    chat_call(&emulator, &exchanged.access_token).await.unwrap();
+#[tokio::test]
+async fn entra_communication_token_credential_exchanges_and_caches() {
+    let emulator = Emulator::start().await.unwrap();
+    emulator.set_teams_exchange(TeamsExchange::Issue { lifetime: None });
+    let user = teams_phone_user();
+    let mut options = EntraCommunicationTokenCredentialOptions::new(emulator.endpoint(), user.clone());
+    options.client_options = no_retries().unwrap();
+    let credential = EntraCommunicationTokenCredential::new(options).unwrap();
+    let token = credential.get_token().await.unwrap();
+    chat_call(&emulator, &token).await.unwrap();
+    let again = credential.get_token().await.unwrap();
+    assert_eq!(again.token.secret(), token.token.secret(), "a valid token is reused");
+    assert_eq!(user.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // It is a `CommunicationTokenCredential`, as the chat clients take.
+    let for_chat: CommunicationTokenCredential = credential.into();
+    assert_eq!(for_chat.get_token().await.unwrap().token.secret(), token.token.secret());
+}
+
+#[tokio::test]
+async fn service_parameters_reach_the_service() {
+    let (_emulator, client) = start().await;
+    let user = client.create_user(None).await.unwrap();
+    // No scopes: the service's 400, not a local error.
+    let error = client.get_token(&user, Vec::<CommunicationTokenScope>::new(), None).await.unwrap_err();
+    assert_service_error(&error, StatusCode::BadRequest, "ValidationError");
+    // An empty Teams user object id: the service judges it too.
+    _emulator.set_teams_exchange(TeamsExchange::Issue { lifetime: None });
+    let error = client.get_token_for_teams_user("entra-token", "app-id", "", None).await.unwrap_err();
+    assert_eq!(error.http_status(), Some(StatusCode::BadRequest), "{error}");
 }
 
 #[tokio::test]

@@ -8,14 +8,11 @@ use acs_identity::{
     CreateUserAndTokenOptions, ExchangeTeamsExtensionTokenOptions, GetTokenOptions, TeamsExtensionPrincipalType,
     UpsertTeamsExtensionAssignmentOptions, DEFAULT_API_VERSION, TEAMS_EXTENSION_SCOPE,
 };
+use acs_test_support::{MockTransport, Recorded, Reply};
 use azure_core::credentials::{AccessToken, TokenCredential, TokenRequestOptions};
 use azure_core::error::ErrorKind;
-use azure_core::http::headers::Headers;
-use azure_core::http::{
-    AsyncRawResponse, Body, ClientOptions, FixedRetryOptions, HttpClient, Request, RetryOptions, StatusCode, Transport,
-};
+use azure_core::http::{ClientOptions, FixedRetryOptions, RetryOptions, StatusCode};
 use azure_core::time::{Duration, OffsetDateTime};
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 const KEY: &str = "c2VjcmV0LWFjY2Vzcy1rZXktZm9yLXRlc3Rz";
@@ -24,103 +21,39 @@ const USER: &str = "8:acs:1b5cc06b-f352-4571-b1e6-d9b259b7c776_0000000a-0b0c";
 const ENCODED_USER: &str = "8%3Aacs%3A1b5cc06b-f352-4571-b1e6-d9b259b7c776_0000000a-0b0c";
 const TOKEN_JSON: &str = r#"{"token":"issued-secret-token","expiresOn":"2030-01-02T03:04:05.1234567+00:00"}"#;
 
-#[derive(Clone, Debug)]
-struct Recorded {
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+/// The recording transport of `acs_test_support`, answering with a status code the tests name
+/// by `StatusCode`.
+type Mock = MockTransport;
+
+trait Respond {
+    fn respond_status(&self, status: StatusCode, body: &str);
+    fn respond_with(&self, status: StatusCode, headers: &[(&'static str, &str)], body: &str);
 }
 
-impl Recorded {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).expect("a JSON body")
-    }
-
-    fn path_and_query(&self) -> String {
-        let url = azure_core::http::Url::parse(&self.url).unwrap();
-        format!("{}?{}", url.path(), url.query().unwrap_or_default())
-    }
-}
-
-/// A queued response: status, headers, body.
-type Queued = (StatusCode, Vec<(&'static str, String)>, String);
-
-/// Records every request and answers with queued responses (a 500 when none is queued, so a
-/// test that forgets one fails loudly).
-#[derive(Debug, Default)]
-struct Mock {
-    requests: Mutex<Vec<Recorded>>,
-    responses: Mutex<VecDeque<Queued>>,
-}
-
-impl Mock {
-    fn respond(&self, status: StatusCode, body: &str) {
+impl Respond for MockTransport {
+    fn respond_status(&self, status: StatusCode, body: &str) {
         self.respond_with(status, &[], body);
     }
 
     fn respond_with(&self, status: StatusCode, headers: &[(&'static str, &str)], body: &str) {
-        let headers = headers.iter().map(|(n, v)| (*n, (*v).to_owned())).collect();
-        self.responses.lock().unwrap().push_back((status, headers, body.to_owned()));
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
-    }
-
-    fn only_request(&self) -> Recorded {
-        let requests = self.requests();
-        assert_eq!(requests.len(), 1, "{requests:#?}");
-        requests[0].clone()
-    }
-}
-
-#[async_trait::async_trait]
-impl HttpClient for Mock {
-    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
-        let body = match request.body() {
-            Body::Bytes(bytes) => bytes.to_vec(),
-            #[allow(unreachable_patterns)]
-            _ => b"<stream>".to_vec(),
-        };
-        self.requests.lock().unwrap().push(Recorded {
-            method: request.method().to_string(),
-            url: request.url().to_string(),
-            headers: request.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.as_str().to_owned())).collect(),
-            body,
-        });
-        let (status, headers, body) = self.responses.lock().unwrap().pop_front().unwrap_or((
-            StatusCode::InternalServerError,
-            Vec::new(),
-            r#"{"error":{"code":"NoResponseQueued","message":"the test queued no response"}}"#.to_owned(),
-        ));
-        let mut response_headers = Headers::new();
-        response_headers.insert("content-type", "application/json");
-        for (name, value) in headers {
-            response_headers.insert(name, value);
+        let mut headers = headers.to_vec();
+        if !body.is_empty() {
+            headers.push(("content-type", "application/json"));
         }
-        Ok(AsyncRawResponse::from_bytes(status, response_headers, body))
+        self.push(Reply::with_headers(u16::from(status), &headers, body.as_bytes().to_vec()));
     }
 }
 
 fn options(mock: &Arc<Mock>, retry: RetryOptions) -> CommunicationIdentityClientOptions {
     CommunicationIdentityClientOptions {
-        client_options: ClientOptions {
-            transport: Some(Transport::new(Arc::clone(mock) as Arc<dyn HttpClient>)),
-            retry,
-            ..Default::default()
-        },
+        client_options: ClientOptions { transport: Some(mock.transport()), retry, ..Default::default() },
         ..Default::default()
     }
 }
 
 /// A key-authenticated client without retries on a fresh mock.
 fn key_client() -> (CommunicationIdentityClient, Arc<Mock>) {
-    let mock = Arc::new(Mock::default());
+    let mock = MockTransport::new();
     let connection_string = format!("endpoint={ENDPOINT};accesskey={KEY}");
     let client = CommunicationIdentityClient::from_connection_string(
         &connection_string,
@@ -152,11 +85,11 @@ fn assert_hmac_signed(request: &Recorded) {
 #[tokio::test]
 async fn create_user_posts_no_body_and_is_hmac_signed() {
     let (client, mock) = key_client();
-    mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
+    mock.respond_status(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
     let created = client.create_user(None).await.unwrap();
     assert_eq!(created, user());
 
-    let request = mock.only_request();
+    let request = mock.only();
     assert_eq!(request.method, "POST");
     assert_eq!(request.url, format!("{ENDPOINT}identities?api-version={DEFAULT_API_VERSION}"));
     assert!(request.body.is_empty());
@@ -167,7 +100,10 @@ async fn create_user_posts_no_body_and_is_hmac_signed() {
 #[tokio::test]
 async fn create_user_and_token_sends_scopes_and_minutes() {
     let (client, mock) = key_client();
-    mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}},"accessToken":{TOKEN_JSON}}}"#));
+    mock.respond_status(
+        StatusCode::Created,
+        &format!(r#"{{"identity":{{"id":"{USER}"}},"accessToken":{TOKEN_JSON}}}"#),
+    );
     let options = CreateUserAndTokenOptions { token_expires_in: Some(Duration::minutes(125)), ..Default::default() };
     let created = client
         .create_user_and_token([CommunicationTokenScope::Chat, CommunicationTokenScope::VoipJoin], Some(options))
@@ -178,7 +114,7 @@ async fn create_user_and_token_sends_scopes_and_minutes() {
     assert_eq!(created.access_token.expires_on.unix_timestamp(), 1_893_553_445);
     assert!(!format!("{created:?}").contains("issued-secret-token"));
 
-    let request = mock.only_request();
+    let request = mock.only();
     assert_eq!(request.method, "POST");
     assert_eq!(request.path_and_query(), format!("/identities?api-version={DEFAULT_API_VERSION}"));
     assert_eq!(request.header("content-type"), Some("application/json"));
@@ -192,7 +128,7 @@ async fn create_user_and_token_sends_scopes_and_minutes() {
 #[tokio::test]
 async fn create_user_and_token_without_token_in_the_response_is_an_error() {
     let (client, mock) = key_client();
-    mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
+    mock.respond_status(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
     let error = client.create_user_and_token(["chat"], None).await.unwrap_err();
     assert_eq!(*error.kind(), ErrorKind::DataConversion);
     assert!(error.to_string().contains(USER), "{error}");
@@ -201,11 +137,11 @@ async fn create_user_and_token_without_token_in_the_response_is_an_error() {
 #[tokio::test]
 async fn get_token_encodes_the_user_and_leaves_out_the_default_lifetime() {
     let (client, mock) = key_client();
-    mock.respond(StatusCode::Ok, TOKEN_JSON);
+    mock.respond_status(StatusCode::Ok, TOKEN_JSON);
     let token = client.get_token(&user(), ["chat.join", "chat.join.limited", "future.scope"], None).await.unwrap();
     assert_eq!(token.token.secret(), "issued-secret-token");
 
-    let request = mock.only_request();
+    let request = mock.only();
     assert_eq!(request.method, "POST");
     assert_eq!(
         request.path_and_query(),
@@ -218,18 +154,18 @@ async fn get_token_encodes_the_user_and_leaves_out_the_default_lifetime() {
 #[tokio::test]
 async fn get_token_accepts_a_communication_identifier_and_truncates_minutes() {
     let (client, mock) = key_client();
-    mock.respond(StatusCode::Ok, TOKEN_JSON);
+    mock.respond_status(StatusCode::Ok, TOKEN_JSON);
     let id = CommunicationIdentifier::from_raw_id(USER);
     let options = GetTokenOptions { token_expires_in: Some(Duration::seconds(90 * 60 + 59)), ..Default::default() };
     client.get_token(id, [CommunicationTokenScope::Voip], Some(options)).await.unwrap();
-    assert_eq!(mock.only_request().json(), serde_json::json!({"scopes": ["voip"], "expiresInMinutes": 90}));
+    assert_eq!(mock.only().json(), serde_json::json!({"scopes": ["voip"], "expiresInMinutes": 90}));
 }
 
 #[tokio::test]
 async fn revoke_and_delete() {
     let (client, mock) = key_client();
-    mock.respond(StatusCode::NoContent, "");
-    mock.respond(StatusCode::NoContent, "");
+    mock.respond_status(StatusCode::NoContent, "");
+    mock.respond_status(StatusCode::NoContent, "");
     client.revoke_tokens(&user(), None).await.unwrap();
     client.delete_user(user(), None).await.unwrap();
 
@@ -251,10 +187,10 @@ async fn revoke_and_delete() {
 #[tokio::test]
 async fn teams_user_exchange_body() {
     let (client, mock) = key_client();
-    mock.respond(StatusCode::Ok, TOKEN_JSON);
+    mock.respond_status(StatusCode::Ok, TOKEN_JSON);
     let token = client.get_token_for_teams_user("entra-secret-token", "app-id", "object-id", None).await.unwrap();
     assert_eq!(token.token.secret(), "issued-secret-token");
-    let request = mock.only_request();
+    let request = mock.only();
     assert_eq!(request.path_and_query(), format!("/teamsUser/:exchangeAccessToken?api-version={DEFAULT_API_VERSION}"));
     assert_eq!(
         request.json(),
@@ -267,8 +203,8 @@ async fn teams_extension_exchange_sends_empty_object_or_properties() {
     let (client, mock) = key_client();
     let raw = "8:acs:2dee53b4-368b-45b4-ab52-8493fb117652_c70d068c-2f32-484d-9455-73070cd5aadd_b27b64b9-39d2-44a3-869d-67700b74e805";
     let response = format!(r#"{{"identity":{{"id":"{raw}"}},"accessToken":{TOKEN_JSON}}}"#);
-    mock.respond(StatusCode::Ok, &response);
-    mock.respond(StatusCode::Ok, &response);
+    mock.respond_status(StatusCode::Ok, &response);
+    mock.respond_status(StatusCode::Ok, &response);
 
     let exchanged = client.exchange_teams_extension_token(None).await.unwrap();
     let CommunicationIdentifier::TeamsExtensionUser(user) = &exchanged.user else {
@@ -298,10 +234,13 @@ async fn teams_extension_assignments() {
     let (client, mock) = key_client();
     let (tenant, object) = ("tenant/1", "object 2");
     let stored = r#"{"objectId":"object 2","tenantId":"tenant/1","principalType":"user","clientIds":["a","b"]}"#;
-    mock.respond(StatusCode::Created, stored);
-    mock.respond(StatusCode::Ok, r#"{"objectId":"object 2","tenantId":"tenant/1","principalType":"resourceAccount"}"#);
-    mock.respond(StatusCode::Ok, stored);
-    mock.respond(StatusCode::NoContent, "");
+    mock.respond_status(StatusCode::Created, stored);
+    mock.respond_status(
+        StatusCode::Ok,
+        r#"{"objectId":"object 2","tenantId":"tenant/1","principalType":"resourceAccount"}"#,
+    );
+    mock.respond_status(StatusCode::Ok, stored);
+    mock.respond_status(StatusCode::NoContent, "");
 
     let options = UpsertTeamsExtensionAssignmentOptions {
         client_ids: Some(vec!["a".to_owned(), "b".to_owned()]),
@@ -336,34 +275,17 @@ async fn teams_extension_assignments() {
 }
 
 #[tokio::test]
-async fn arguments_that_cannot_be_right_fail_before_any_request() {
+async fn client_parameters_that_cannot_be_right_fail_before_any_request() {
     let (client, mock) = key_client();
-    let no_scopes: [CommunicationTokenScope; 0] = [];
     let lifetime = |d: Duration| Some(GetTokenOptions { token_expires_in: Some(d), ..Default::default() });
     let phone = CommunicationIdentifier::from_raw_id("4:+14255550123");
     let teams = CommunicationIdentifier::from_raw_id("8:orgid:45ab2481-1c1c-4005-be24-0ffb879b1130");
+    // What the client needs itself: ids that go in the path, a lifetime its field can hold.
     let cases: Vec<(azure_core::Error, &str)> = vec![
-        (client.create_user_and_token(no_scopes.clone(), None).await.unwrap_err(), "`scopes`"),
-        (client.create_user_and_token([""], None).await.unwrap_err(), "`scopes`"),
-        (
-            client
-                .create_user_and_token(
-                    ["chat"],
-                    Some(CreateUserAndTokenOptions { token_expires_in: Some(Duration::ZERO), ..Default::default() }),
-                )
-                .await
-                .unwrap_err(),
-            "`token_expires_in`",
-        ),
-        (client.get_token(&user(), no_scopes, None).await.unwrap_err(), "`scopes`"),
-        (client.get_token(&user(), ["chat"], lifetime(Duration::minutes(-5))).await.unwrap_err(), "`token_expires_in`"),
         (client.get_token(&user(), ["chat"], lifetime(Duration::MAX)).await.unwrap_err(), "`token_expires_in`"),
         (client.get_token(&phone, ["chat"], None).await.unwrap_err(), "phoneNumber"),
         (client.revoke_tokens(&teams, None).await.unwrap_err(), "microsoftTeamsUser"),
         (client.delete_user(CommunicationUserIdentifier::new(""), None).await.unwrap_err(), "`user`"),
-        (client.get_token_for_teams_user("", "app", "oid", None).await.unwrap_err(), "`aad_token`"),
-        (client.get_token_for_teams_user("t", " ", "oid", None).await.unwrap_err(), "`client_id`"),
-        (client.get_token_for_teams_user("t", "app", "", None).await.unwrap_err(), "`user_object_id`"),
         (client.get_teams_extension_assignment("", "o", None).await.unwrap_err(), "`tenant_id`"),
         (
             client
@@ -379,6 +301,50 @@ async fn arguments_that_cannot_be_right_fail_before_any_request() {
         assert!(error.to_string().contains(expected), "{error} should mention {expected}");
     }
     assert!(mock.requests().is_empty());
+}
+
+#[tokio::test]
+async fn service_parameters_are_sent_for_the_service_to_judge() {
+    let (client, mock) = key_client();
+    let refused = r#"{"error":{"code":"ValidationError","message":"Not valid."}}"#;
+    for _ in 0..5 {
+        mock.respond_status(StatusCode::BadRequest, refused);
+    }
+    let no_scopes: [CommunicationTokenScope; 0] = [];
+    let short = Some(CreateUserAndTokenOptions { token_expires_in: Some(Duration::ZERO), ..Default::default() });
+    let errors = vec![
+        client.create_user_and_token(no_scopes.clone(), None).await.unwrap_err(),
+        client.create_user_and_token(["chat"], short).await.unwrap_err(),
+        client.get_token(&user(), no_scopes, None).await.unwrap_err(),
+        client.get_token_for_teams_user("", "app", "oid", None).await.unwrap_err(),
+        client.get_token_for_teams_user("t", "app", "", None).await.unwrap_err(),
+    ];
+    for error in errors {
+        assert_eq!(error.http_status(), Some(StatusCode::BadRequest), "{error}");
+        assert_eq!(error.communication_error().map(|e| e.code), Some("ValidationError".to_owned()));
+    }
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 5);
+    assert_eq!(requests[0].json()["createTokenWithScopes"], serde_json::json!([]));
+    assert_eq!(requests[1].json()["expiresInMinutes"], 0);
+    assert_eq!(requests[4].json()["userId"], "");
+    // Bodiless POSTs carry the Content-Type the official SDKs send; requests name this crate.
+    assert!(requests.iter().all(|r| r.header("content-type") == Some("application/json")));
+    assert!(requests[0].header("user-agent").unwrap().starts_with("azsdk-rust-acs_identity/"));
+}
+
+#[tokio::test]
+async fn bodiless_posts_send_the_json_content_type() {
+    let (client, mock) = key_client();
+    mock.respond_status(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
+    mock.respond_status(StatusCode::NoContent, "");
+    client.create_user(None).await.unwrap();
+    client.revoke_tokens(&user(), None).await.unwrap();
+    for request in mock.requests() {
+        assert_eq!(request.method, "POST");
+        assert!(request.body.is_empty(), "{}", request.text());
+        assert_eq!(request.header("content-type"), Some("application/json"), "{}", request.url);
+    }
 }
 
 #[tokio::test]
@@ -398,7 +364,7 @@ async fn service_errors_keep_status_and_communication_error() {
     for (status, code, message) in cases {
         let (client, mock) = key_client();
         let body = format!(r#"{{"error":{{"code":"{code}","message":"{message}","target":"expiresInMinutes"}}}}"#);
-        mock.respond(status, &body);
+        mock.respond_status(status, &body);
         let options = GetTokenOptions { token_expires_in: Some(Duration::minutes(59)), ..Default::default() };
         let error = client.get_token(&user(), ["chat"], Some(options)).await.unwrap_err();
         assert_eq!(error.http_status(), Some(status));
@@ -412,7 +378,7 @@ async fn service_errors_keep_status_and_communication_error() {
 
 #[tokio::test]
 async fn retries_come_from_the_pipeline_and_each_try_is_signed() {
-    let mock = Arc::new(Mock::default());
+    let mock = MockTransport::new();
     let retry = RetryOptions::fixed(FixedRetryOptions {
         delay: Duration::milliseconds(5),
         max_retries: 3,
@@ -428,8 +394,11 @@ async fn retries_come_from_the_pipeline_and_each_try_is_signed() {
         &[("retry-after-ms", "1")],
         r#"{"error":{"code":"TooManyRequests","message":"m"}}"#,
     );
-    mock.respond(StatusCode::ServiceUnavailable, r#"{"error":{"code":"ServiceUnavailable","message":"m"}}"#);
-    mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}},"accessToken":{TOKEN_JSON}}}"#));
+    mock.respond_status(StatusCode::ServiceUnavailable, r#"{"error":{"code":"ServiceUnavailable","message":"m"}}"#);
+    mock.respond_status(
+        StatusCode::Created,
+        &format!(r#"{{"identity":{{"id":"{USER}"}},"accessToken":{TOKEN_JSON}}}"#),
+    );
     let created = client.create_user_and_token(["chat"], None).await.unwrap();
     assert_eq!(created.user.id(), USER);
     let requests = mock.requests();
@@ -442,15 +411,15 @@ async fn retries_come_from_the_pipeline_and_each_try_is_signed() {
 
 #[tokio::test]
 async fn api_version_override() {
-    let mock = Arc::new(Mock::default());
+    let mock = MockTransport::new();
     let mut options = options(&mock, RetryOptions::none());
     options.api_version = Some("2023-10-01".to_owned());
     let client =
         CommunicationIdentityClient::with_access_key(ENDPOINT, AccessKey::new(KEY).unwrap(), Some(options)).unwrap();
     assert_eq!(client.api_version(), "2023-10-01");
-    mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
+    mock.respond_status(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
     client.create_user(None).await.unwrap();
-    assert_eq!(mock.only_request().path_and_query(), "/identities?api-version=2023-10-01");
+    assert_eq!(mock.only().path_and_query(), "/identities?api-version=2023-10-01");
 
     let mut empty = self::options(&mock, RetryOptions::none());
     empty.api_version = Some(String::new());
@@ -477,15 +446,15 @@ async fn entra_id_bearer_with_default_and_custom_scopes() {
     for (scopes, expected) in
         [(None, ENTRA_SCOPE), (Some(vec![TEAMS_EXTENSION_SCOPE.to_owned()]), TEAMS_EXTENSION_SCOPE)]
     {
-        let mock = Arc::new(Mock::default());
+        let mock = MockTransport::new();
         let entra = Arc::new(FakeEntra::default());
         let mut options = options(&mock, RetryOptions::none());
         options.entra_scopes = scopes;
         let client =
             CommunicationIdentityClient::new(ENDPOINT, Arc::clone(&entra) as Arc<dyn TokenCredential>, Some(options))
                 .unwrap();
-        mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
-        mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
+        mock.respond_status(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
+        mock.respond_status(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}}}}"#));
         client.create_user(None).await.unwrap();
         client.create_user(None).await.unwrap();
         for request in mock.requests() {
@@ -568,9 +537,12 @@ async fn spans_record_the_operation_but_never_a_secret() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let (client, mock) = key_client();
-    mock.respond(StatusCode::Created, &format!(r#"{{"identity":{{"id":"{USER}"}},"accessToken":{TOKEN_JSON}}}"#));
-    mock.respond(StatusCode::Ok, TOKEN_JSON);
-    mock.respond(StatusCode::BadRequest, r#"{"error":{"code":"ValidationError","message":"bad ids"}}"#);
+    mock.respond_status(
+        StatusCode::Created,
+        &format!(r#"{{"identity":{{"id":"{USER}"}},"accessToken":{TOKEN_JSON}}}"#),
+    );
+    mock.respond_status(StatusCode::Ok, TOKEN_JSON);
+    mock.respond_status(StatusCode::BadRequest, r#"{"error":{"code":"ValidationError","message":"bad ids"}}"#);
     let options = CreateUserAndTokenOptions { token_expires_in: Some(Duration::hours(2)), ..Default::default() };
     client.create_user_and_token(["chat", "voip"], Some(options)).await.unwrap();
     client.get_token(&user(), ["chat"], None).await.unwrap();
@@ -578,12 +550,12 @@ async fn spans_record_the_operation_but_never_a_secret() {
 
     let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     for expected in [
-        "CommunicationIdentityClient.create_user_and_token",
+        "acs_identity.create_user_and_token",
         "scopes=chat,voip",
         "expires_in_minutes=120",
-        "CommunicationIdentityClient.get_token",
+        "acs_identity.get_token",
         USER,
-        "CommunicationIdentityClient.get_token_for_teams_user",
+        "acs_identity.get_token_for_teams_user",
         "bad ids",
     ] {
         assert!(output.contains(expected), "{expected} missing from:\n{output}");

@@ -51,6 +51,13 @@ impl Recorded {
         azure_core::http::Url::parse(&self.url).map(|u| u.path().to_owned()).unwrap_or_default()
     }
 
+    /// The URL's path and query, as signed by HMAC authentication (`/path?query`).
+    pub fn path_and_query(&self) -> String {
+        azure_core::http::Url::parse(&self.url)
+            .map(|u| format!("{}?{}", u.path(), u.query().unwrap_or_default()))
+            .unwrap_or_default()
+    }
+
     /// A query parameter's value.
     pub fn query(&self, name: &str) -> Option<String> {
         azure_core::http::Url::parse(&self.url)

@@ -4,8 +4,8 @@
 
 use acs_chat::{ChatClient, ChatClientOptions};
 use acs_common::CommunicationTokenCredential;
-use azure_core::credentials::AccessToken;
 pub use acs_test_support::{MockTransport, Reply};
+use azure_core::credentials::AccessToken;
 use azure_core::time::{Duration, OffsetDateTime};
 use std::sync::Arc;
 

@@ -1,14 +1,10 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use azure_core::http::headers::Headers;
 use azure_core::http::policies::Policy;
-use azure_core::http::{
-    AsyncRawResponse, Body, ClientOptions, HttpClient, Pipeline, Request, RetryOptions, StatusCode, Transport,
-};
+use azure_core::http::{ClientOptions, Pipeline, RetryOptions, StatusCode};
 use azure_core::time::{Duration, OffsetDateTime};
-use std::collections::VecDeque;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// A fake JWT whose `exp` claim is `expires_on`, with `marker` in its payload and signature so
 /// tests can look for leaks.
@@ -27,75 +23,31 @@ pub fn jwt_in(lifetime: Duration, marker: &str) -> String {
 }
 
 /// A queued response: status, headers, body.
-pub type QueuedResponse = (StatusCode, Vec<(&'static str, String)>, String);
+#[allow(unused_imports)]
+pub use acs_test_support::{Recorded, Reply};
 
-/// A request as the transport saw it.
-#[derive(Clone, Debug)]
-pub struct Recorded {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Recorded {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-    }
-}
-
-/// A transport that records every request and answers with queued responses (200 `{}` when the
-/// queue is empty).
-#[derive(Debug, Default)]
-pub struct MockTransport {
-    pub requests: Mutex<Vec<Recorded>>,
-    pub responses: Mutex<VecDeque<QueuedResponse>>,
-}
+/// The recording transport of `acs_test_support`, answering `200 {}` unless told otherwise.
+pub struct MockTransport;
 
 impl MockTransport {
-    pub fn new() -> Arc<Self> {
-        Arc::new(Self::default())
-    }
-
-    pub fn respond(&self, status: StatusCode, headers: &[(&'static str, &str)], body: &str) {
-        self.responses.lock().unwrap().push_back((
-            status,
-            headers.iter().map(|(n, v)| (*n, v.to_string())).collect(),
-            body.to_owned(),
-        ));
-    }
-
-    pub fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().unwrap().clone()
+    #[allow(clippy::new_ret_no_self)]
+    pub fn new() -> Arc<acs_test_support::MockTransport> {
+        let mock = acs_test_support::MockTransport::new();
+        mock.handle(|_| Reply::status(200, "{}"));
+        mock
     }
 }
 
-#[async_trait::async_trait]
-impl HttpClient for MockTransport {
-    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
-        let body = match request.body() {
-            Body::Bytes(bytes) => bytes.to_vec(),
-            #[allow(unreachable_patterns)]
-            _ => b"<stream>".to_vec(),
-        };
-        self.requests.lock().unwrap().push(Recorded {
-            method: request.method().to_string(),
-            url: request.url().to_string(),
-            headers: request.headers().iter().map(|(n, v)| (n.as_str().to_owned(), v.as_str().to_owned())).collect(),
-            body,
-        });
-        let (status, headers, body) =
-            self.responses.lock().unwrap().pop_front().unwrap_or((StatusCode::Ok, Vec::new(), "{}".to_owned()));
-        let mut response_headers = Headers::new();
-        for (name, value) in headers {
-            response_headers.insert(name, value);
-        }
-        Ok(AsyncRawResponse::from_bytes(status, response_headers, body))
-    }
+/// Queues an answer with a status, headers and body.
+pub fn queue(mock: &acs_test_support::MockTransport, status: StatusCode, headers: &[(&str, &str)], body: &str) {
+    mock.push(Reply::with_headers(u16::from(status), headers, body.as_bytes().to_vec()));
 }
 
-/// A pipeline with `auth` as its per-try policy, sending to `transport`.
-pub fn pipeline(auth: Arc<dyn Policy>, transport: Arc<MockTransport>, retry: RetryOptions) -> Pipeline {
-    let options = ClientOptions { transport: Some(Transport::new(transport)), retry, ..Default::default() };
+pub fn pipeline(
+    auth: Arc<dyn Policy>,
+    transport: Arc<acs_test_support::MockTransport>,
+    retry: RetryOptions,
+) -> Pipeline {
+    let options = ClientOptions { transport: Some(transport.transport()), retry, ..Default::default() };
     Pipeline::new(Some("acs_common_tests"), Some("0.1.0"), options, Vec::new(), vec![auth], None)
 }
