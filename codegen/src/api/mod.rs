@@ -2,9 +2,9 @@
 //! service's crates, classified for SemVer, and whether the version `specs/specs.yaml` declares is
 //! large enough a bump.
 //!
-//! - [`surface`]: the public API of a service's crates, computed from the intermediate model and
+//! - [`surface`](mod@surface): the public API of a service's crates, computed from the intermediate model and
 //!   committed as `api.json` beside the generated crates (the baseline of the next regen);
-//! - [`compare`]: the changes between two surfaces, each `patch`, `minor` or `major`;
+//! - [`compare`](mod@compare): the changes between two surfaces, each `patch`, `minor` or `major`;
 //! - this module: one report per service, its verdict, the version gate, and its rendering.
 
 pub mod compare;

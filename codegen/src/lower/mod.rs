@@ -10,6 +10,7 @@
 //! - `usage`: which models are sent, received or both;
 //! - `cycles`: boxes for recursive types.
 
+mod all_of;
 mod cycles;
 mod host;
 mod normalize;
@@ -18,6 +19,7 @@ mod paging;
 mod responses;
 mod schemas;
 pub mod shared;
+mod type_refs;
 mod usage;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -134,7 +136,7 @@ pub(crate) struct Lowerer<'a> {
     /// Discriminated child schema → (union type, discriminator property).
     pub(crate) union_children: BTreeMap<String, (String, String)>,
     /// The properties of each component schema, parents first, once computed (keeps `allOf` chains linear).
-    pub(crate) collected: BTreeMap<String, std::rc::Rc<schemas::Collected<'a>>>,
+    pub(crate) collected: BTreeMap<String, std::rc::Rc<all_of::Collected<'a>>>,
     pub(crate) warnings: Vec<Warning>,
 }
 

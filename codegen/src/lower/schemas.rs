@@ -2,59 +2,15 @@
 //! aliases and maps, and the Rust type of every schema position, formats included.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::rc::Rc;
 
-use indexmap::IndexMap;
-use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde_json::Value;
 
+use super::all_of::Collected;
 use super::{extension_str, Lowerer, SchemaRef};
 use crate::error::{Error, Result, SourceLoc};
 use crate::ir::*;
 use crate::names::{bare, name_part, value_name};
-
-/// An object's properties (parents first), required names, `additionalProperties`, and the
-/// discriminator properties of its ancestors (left to their unions).
-#[derive(Clone, Default)]
-pub(crate) struct Collected<'a> {
-    pub(crate) properties: IndexMap<String, (SchemaRef<'a>, SourceLoc)>,
-    pub(crate) required: BTreeSet<String>,
-    pub(crate) additional: Option<(SchemaRef<'a>, SourceLoc)>,
-    pub(crate) discriminators: BTreeSet<String>,
-    /// How many models deep the `allOf` ancestry is (a model without parents: 0).
-    pub(crate) depth: usize,
-}
-
-impl<'a> Collected<'a> {
-    fn merge(&mut self, other: &Collected<'a>) {
-        for (name, property) in &other.properties {
-            // A child may restate a parent's property; the later definition wins.
-            self.properties.insert(name.clone(), property.clone());
-        }
-        self.required.extend(other.required.iter().cloned());
-        if other.additional.is_some() {
-            self.additional = other.additional.clone();
-        }
-        self.discriminators.extend(other.discriminators.iter().cloned());
-        self.depth = self.depth.max(other.depth);
-    }
-}
-
-/// An object schema's properties, required names, `allOf` parts and `additionalProperties`.
-type ObjectParts<'a> = (
-    Option<&'a IndexMap<String, ReferenceOr<Box<Schema>>>>,
-    &'a [String],
-    &'a [ReferenceOr<Schema>],
-    &'a Option<AdditionalProperties>,
-);
-
-/// The deepest `allOf` ancestry accepted. Each model gets every inherited property, so a deeper
-/// chain would make the output (and the time to make it) grow with the square of the spec's size;
-/// real specs stay under ten.
-const MAX_ALL_OF_DEPTH: usize = 32;
 
 /// The single `$ref` of an `allOf` wrapper that only annotates a reference (description, readOnly, …).
 pub(crate) fn wrapped_ref(schema: &Schema) -> Option<&str> {
@@ -344,7 +300,7 @@ impl<'a> Lowerer<'a> {
 
     /// `oneOf`/`anyOf` without a discriminator: an untagged union (or, with one non-null alternative,
     /// that alternative).
-    fn untagged(&mut self, rust_name: &str, schema: &'a Schema, loc: &SourceLoc) -> Result<Option<TypeDef>> {
+    pub(crate) fn untagged(&mut self, rust_name: &str, schema: &'a Schema, loc: &SourceLoc) -> Result<Option<TypeDef>> {
         let (keyword, alternatives) = match &schema.schema_kind {
             SchemaKind::OneOf { one_of } => ("oneOf", one_of),
             SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
@@ -392,110 +348,6 @@ impl<'a> Lowerer<'a> {
             usage: Usage::default(),
             source: loc.clone(),
         })))
-    }
-
-    /// Properties of component `name`, parents first, computed once.
-    fn collect_component(
-        &mut self,
-        name: &'a str,
-        loc: &SourceLoc,
-        visiting: &mut Vec<&'a str>,
-    ) -> Result<Rc<Collected<'a>>> {
-        if let Some(done) = self.collected.get(name) {
-            return Ok(done.clone());
-        }
-        if visiting.contains(&name) {
-            return Err(Error::at(loc, format!("allOf cycle: `{name}` is its own ancestor")));
-        }
-        if visiting.len() > MAX_ALL_OF_DEPTH {
-            return Err(Error::at(loc, format!("allOf chain deeper than {MAX_ALL_OF_DEPTH} models")));
-        }
-        let (_, schema) = self.component(&format!("{}{name}", super::SCHEMA_PREFIX), loc)?;
-        let schema_loc = self.schema_loc(name);
-        visiting.push(name);
-        let collected = match schema {
-            ReferenceOr::Reference { reference } => {
-                let (target, _) = self.component(reference, &schema_loc)?;
-                let parent = self.collect_component(target, &schema_loc, visiting)?;
-                (*parent).clone()
-            }
-            ReferenceOr::Item(schema) => {
-                let mut collected = self.collect_schema(schema, &schema_loc, visiting)?;
-                if let Some(discriminator) = &schema.schema_data.discriminator {
-                    collected.discriminators.insert(discriminator.property_name.clone());
-                }
-                collected
-            }
-        };
-        visiting.pop();
-        let collected = Rc::new(collected);
-        self.collected.insert(name.to_string(), collected.clone());
-        Ok(collected)
-    }
-
-    /// Properties of an object schema, parents (allOf) first.
-    fn collect_schema(
-        &mut self,
-        schema: &'a Schema,
-        loc: &SourceLoc,
-        visiting: &mut Vec<&'a str>,
-    ) -> Result<Collected<'a>> {
-        let parts: ObjectParts<'a> = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(object)) => {
-                (Some(&object.properties), &object.required, &[], &object.additional_properties)
-            }
-            SchemaKind::AllOf { all_of } => (None, &[], all_of, &NO_ADDITIONAL),
-            SchemaKind::Any(any) => (Some(&any.properties), &any.required, &any.all_of, &any.additional_properties),
-            _ => return Err(Error::at(loc, "unsupported construct: expected an object schema")),
-        };
-        let (properties, required, all_of, additional) = parts;
-        let mut out = Collected::default();
-        for (i, part) in all_of.iter().enumerate() {
-            let part_loc = loc.join("allOf").join(i.to_string());
-            match part {
-                ReferenceOr::Reference { reference } => {
-                    let (parent_name, _) = self.component(reference, &part_loc)?;
-                    if self.is_binary_component(parent_name) {
-                        return Err(Error::at(&part_loc, "unsupported construct: allOf of binary content"));
-                    }
-                    let parent = self.collect_component(parent_name, &part_loc, visiting)?;
-                    out.merge(&parent);
-                    out.depth = out.depth.max(parent.depth + 1);
-                    if out.depth > MAX_ALL_OF_DEPTH {
-                        return Err(Error::at(
-                            &part_loc,
-                            format!(
-                                "unsupported construct: an allOf chain more than {MAX_ALL_OF_DEPTH} models deep \
-                                 (each model copies every inherited property)"
-                            ),
-                        ));
-                    }
-                }
-                ReferenceOr::Item(part) => {
-                    if !is_object(part) {
-                        self.warn(&part_loc, "ignored an allOf part that is not an object schema");
-                        continue;
-                    }
-                    let inline = self.collect_schema(part, &part_loc, visiting)?;
-                    out.merge(&inline);
-                }
-            }
-        }
-        for (name, property) in properties.into_iter().flatten() {
-            out.properties.insert(name.clone(), (property.into(), loc.join("properties").join(name)));
-        }
-        out.required.extend(required.iter().cloned());
-        if let Some(additional) = additional {
-            let additional_loc = loc.join("additionalProperties");
-            match additional {
-                AdditionalProperties::Any(true) => {
-                    out.additional = Some((SchemaRef::Inline(&ANY_SCHEMA), additional_loc))
-                }
-                AdditionalProperties::Any(false) => {}
-                AdditionalProperties::Schema(schema) => out.additional = Some(((&**schema).into(), additional_loc)),
-            }
-        }
-        Ok(out)
     }
 
     pub(crate) fn struct_def(
@@ -592,147 +444,6 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    /// The type of a schema position; inline enums and objects become named types called `inline_name`.
-    /// The type of an array's items or a map's values: `Option` when they may be `null` (`x-nullable`).
-    fn element_ref(&mut self, schema: SchemaRef<'a>, inline_name: &str, loc: &SourceLoc) -> Result<TypeRef> {
-        let nullable = matches!(schema, SchemaRef::Inline(s) if s.schema_data.nullable);
-        let ty = self.type_ref(schema, inline_name, loc)?;
-        Ok(match ty {
-            TypeRef::Any => TypeRef::Any,
-            ty if nullable => TypeRef::Nullable(Box::new(ty)),
-            ty => ty,
-        })
-    }
-
-    pub(crate) fn type_ref(&mut self, schema: SchemaRef<'a>, inline_name: &str, loc: &SourceLoc) -> Result<TypeRef> {
-        let schema = match schema {
-            SchemaRef::Ref(reference) => {
-                let (name, _) = self.component(reference, loc)?;
-                if self.is_binary_component(name) {
-                    return Err(Error::at(loc, "unsupported construct: binary content inside a JSON model"));
-                }
-                return Ok(TypeRef::Named(self.rust_type_name(name)));
-            }
-            SchemaRef::Inline(schema) => schema,
-        };
-        if let Some(reference) = wrapped_ref(schema) {
-            return self.type_ref(SchemaRef::Ref(reference), inline_name, loc);
-        }
-        Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(string)) => {
-                if string.enumeration.iter().flatten().next().is_some() {
-                    let name = schema
-                        .schema_data
-                        .extensions
-                        .get("x-ms-enum")
-                        .and_then(|e| e.get("name"))
-                        .and_then(Value::as_str)
-                        .map(|n| self.rust_type_name(n))
-                        .unwrap_or_else(|| inline_name.to_string());
-                    let def = self.enum_def(&name, schema, loc)?.expect("string schema with values");
-                    self.insert_inline_type(def, loc)?;
-                    return Ok(TypeRef::Named(name));
-                }
-                match &string.format {
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime(DateTimeFormat::Rfc3339),
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => TypeRef::Bytes(BytesFormat::Base64),
-                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
-                        return Err(Error::at(loc, "unsupported construct: binary content inside a JSON model"));
-                    }
-                    VariantOrUnknownOrEmpty::Unknown(format) => match format.to_ascii_lowercase().as_str() {
-                        "date-time-rfc1123" | "date-time-rfc7231" => TypeRef::DateTime(DateTimeFormat::Rfc7231),
-                        "duration" => TypeRef::Duration,
-                        "uuid" => TypeRef::Uuid,
-                        "base64url" => TypeRef::Bytes(BytesFormat::Base64Url),
-                        "unixtime" => TypeRef::DateTime(DateTimeFormat::Unix),
-                        "byte" => TypeRef::Bytes(BytesFormat::Base64),
-                        _ => TypeRef::String,
-                    },
-                    _ => TypeRef::String,
-                }
-            }
-            SchemaKind::Type(Type::Integer(integer)) => match &integer.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                VariantOrUnknownOrEmpty::Unknown(format) if format == "unixtime" => {
-                    TypeRef::DateTime(DateTimeFormat::Unix)
-                }
-                VariantOrUnknownOrEmpty::Unknown(format)
-                    if matches!(format.as_str(), "int8" | "int16" | "uint8" | "uint16") =>
-                {
-                    TypeRef::I32
-                }
-                _ => TypeRef::I64,
-            },
-            SchemaKind::Type(Type::Number(number)) => match &number.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            },
-            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
-            SchemaKind::Type(Type::Array(array)) => {
-                let items = array.items.as_ref().ok_or_else(|| Error::at(loc, "an array schema needs `items`"))?;
-                TypeRef::Array(Box::new(self.element_ref(
-                    items.into(),
-                    &format!("{inline_name}Item"),
-                    &loc.join("items"),
-                )?))
-            }
-            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
-                match &object.additional_properties {
-                    Some(AdditionalProperties::Schema(values)) => TypeRef::Map(Box::new(self.element_ref(
-                        (&**values).into(),
-                        &format!("{inline_name}Value"),
-                        &loc.join("additionalProperties"),
-                    )?)),
-                    Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Any)),
-                    // A bare `type: object` is how specs say "any JSON value" (AutoRest reads it so too).
-                    None => TypeRef::Any,
-                    Some(AdditionalProperties::Any(false)) => {
-                        let def = self.struct_def(inline_name, None, schema, loc)?;
-                        self.insert_inline_type(TypeDef::Struct(def), loc)?;
-                        TypeRef::Named(inline_name.to_string())
-                    }
-                }
-            }
-            SchemaKind::Any(any)
-                if any.typ.is_none()
-                    && any.properties.is_empty()
-                    && any.all_of.is_empty()
-                    && any.one_of.is_empty()
-                    && any.any_of.is_empty()
-                    && any.items.is_none()
-                    && any.enumeration.is_empty()
-                    && any.additional_properties.is_none() =>
-            {
-                TypeRef::Any
-            }
-            _ if is_object(schema) && !has_alternatives(schema) => {
-                let def = self.struct_def(inline_name, None, schema, loc)?;
-                self.insert_inline_type(TypeDef::Struct(def), loc)?;
-                TypeRef::Named(inline_name.to_string())
-            }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::Any(_) if has_alternatives(schema) => {
-                match self.untagged(inline_name, schema, loc)? {
-                    Some(TypeDef::Alias(alias)) => alias.target,
-                    Some(def) => {
-                        self.insert_inline_type(def, loc)?;
-                        TypeRef::Named(inline_name.to_string())
-                    }
-                    None => return Err(Error::at(loc, "unsupported construct: oneOf/anyOf mixed with properties")),
-                }
-            }
-            SchemaKind::Not { .. } => return Err(Error::at(loc, "unsupported construct: `not` schemas")),
-            SchemaKind::Any(any) => {
-                let what = any.typ.clone().unwrap_or_else(|| "untyped".to_string());
-                return Err(Error::at(loc, format!("unknown type `{what}`")));
-            }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                return Err(Error::at(loc, "unsupported construct: an empty oneOf/anyOf"));
-            }
-            SchemaKind::AllOf { .. } | SchemaKind::Type(Type::Object(_)) => unreachable!("objects are handled above"),
-        })
-    }
-
     pub(crate) fn insert_inline_type(&mut self, def: TypeDef, loc: &SourceLoc) -> Result<()> {
         // An inline enum may be repeated verbatim (same x-ms-enum name) in several places.
         if let Some(existing) = self.types.get(def.name()) {
@@ -753,7 +464,7 @@ impl<'a> Lowerer<'a> {
     }
 }
 
-static NO_ADDITIONAL: Option<AdditionalProperties> = None;
+pub(crate) static NO_ADDITIONAL: Option<AdditionalProperties> = None;
 
 pub(crate) static ANY_SCHEMA: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(|| Schema {
     schema_data: Default::default(),
@@ -761,7 +472,7 @@ pub(crate) static ANY_SCHEMA: std::sync::LazyLock<Schema> = std::sync::LazyLock:
 });
 
 /// Whether the schema is a `oneOf`/`anyOf`.
-fn has_alternatives(schema: &Schema) -> bool {
+pub(crate) fn has_alternatives(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
         SchemaKind::Any(any) => (!any.one_of.is_empty() || !any.any_of.is_empty()) && any.properties.is_empty(),

@@ -112,7 +112,8 @@ async fn a_next_link_that_loops_ends_the_list() {
     let page = r#"{"value":[{"id":"1","type":"text","sequenceId":"1","version":"1","createdOn":"2026-01-01T00:00:00Z"}],"nextLink":"/chat/threads/19%3At%40thread.v2/messages?skip=1"}"#;
     let server = HostileServer::start(respond(200, &[("content-type", "application/json")], page)).await;
     let started = Instant::now();
-    let outcome: azure_core::Result<Vec<_>> = thread(&server, Limits::default()).list_messages(None).try_collect().await;
+    let outcome: azure_core::Result<Vec<_>> =
+        thread(&server, Limits::default()).list_messages(None).try_collect().await;
     let error = outcome.unwrap_err();
     assert_eq!(kind(&error), Some(FailureKind::PagingLoop), "{error}");
     assert!(server.requests() <= 3, "{} requests", server.requests());

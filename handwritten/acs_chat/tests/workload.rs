@@ -35,7 +35,10 @@ fn chat_client(emulator: &EmulatorHandle) -> (ChatClient, CommunicationIdentifie
         ..Default::default()
     };
     let credential = CommunicationTokenCredential::new(user.token).unwrap();
-    (ChatClient::new(emulator.endpoint(), credential, Some(options)).unwrap(), CommunicationIdentifier::from_raw_id(&user.user_id))
+    (
+        ChatClient::new(emulator.endpoint(), credential, Some(options)).unwrap(),
+        CommunicationIdentifier::from_raw_id(&user.user_id),
+    )
 }
 
 #[derive(Default, Debug)]
@@ -169,7 +172,13 @@ async fn no_write_is_lost_duplicated_or_falsely_failed_under_faults() {
         let tally = run_mode(name, faults).await;
         println!(
             "| {name} | {} | {} | {} | {} | {} | {} | {} |",
-            tally.operations, tally.acknowledged, tally.unknown, tally.refused, tally.lost, tally.duplicates, tally.false_failures
+            tally.operations,
+            tally.acknowledged,
+            tally.unknown,
+            tally.refused,
+            tally.lost,
+            tally.duplicates,
+            tally.false_failures
         );
         assert_eq!((tally.lost, tally.duplicates, tally.false_failures), (0, 0, 0), "{name}: {tally:?}");
         totals.operations += tally.operations;

@@ -221,7 +221,7 @@ impl CommunicationIdentityClient {
     /// Issues a new access token for an existing user
     /// (`POST /identities/{id}/:issueAccessToken` with `{scopes, expiresInMinutes}`).
     ///
-    /// `user` is a [`CommunicationUserIdentifier`] or a [`CommunicationIdentifier`] of that kind
+    /// `user` is a [`CommunicationUserIdentifier`] or a [`CommunicationIdentifier`](acs_common::CommunicationIdentifier) of that kind
     /// (see [`IntoCommunicationUser`]); `scopes` and the lifetime are as for
     /// [`create_user_and_token`](Self::create_user_and_token).
     ///
