@@ -114,6 +114,9 @@ enum Client {
     Generated(Arc<acs_chat_rest::ChatRestClient>, String),
     /// Hand-written `reqwest` requests.
     Raw(Arc<Raw>, String),
+    /// The same hand-made request and body through the `azure_core` pipeline alone (its default
+    /// policies, no authentication policy, no serde, none of our layers).
+    Pipeline(Arc<azure_core::http::Pipeline>, Arc<Raw>, String),
 }
 
 impl Client {
@@ -126,6 +129,17 @@ impl Client {
                 rest.chat_thread().send_chat_message(thread, body, None).await?.into_model()?.id
             }
             Self::Raw(raw, thread) => raw.send(thread, &text).await?,
+            Self::Pipeline(pipeline, raw, thread) => {
+                let url = azure_core::http::Url::parse(&format!("{}?api-version={API_VERSION}", raw.messages_url(thread)))?;
+                let mut request = azure_core::http::Request::new(url, azure_core::http::Method::Post);
+                request.insert_header("authorization", format!("Bearer {}", raw.token));
+                request.insert_header("content-type", "application/json");
+                request.insert_header("accept", "application/json");
+                request.set_body(format!(r#"{{"content":"{text}","type":"text"}}"#));
+                let response = pipeline.send(&azure_core::http::Context::new(), &mut request, None).await?;
+                let body: serde_json::Value = serde_json::from_slice(response.body())?;
+                body["id"].as_str().unwrap_or_default().to_owned()
+            }
         })
     }
 
@@ -149,7 +163,7 @@ impl Client {
                     .try_fold(0usize, |n, _| async move { Ok(n + 1) })
                     .await?
             }
-            Self::Raw(raw, _) => raw.list_all(thread).await?,
+            Self::Raw(raw, _) | Self::Pipeline(_, raw, _) => raw.list_all(thread).await?,
         })
     }
 
@@ -324,8 +338,10 @@ async fn main() -> Result<(), BoxError> {
     let rest = Arc::new(acs_chat_rest::ChatRestClient::new(
         &endpoint,
         Arc::new(acs_common::BearerTokenPolicy::new(credential)),
-        Some(acs_chat_rest::ChatRestClientOptions { client_options, ..Default::default() }),
+        Some(acs_chat_rest::ChatRestClientOptions { client_options: client_options.clone(), ..Default::default() }),
     )?);
+    let pipeline =
+        Arc::new(azure_core::http::Pipeline::new(Some("bench"), Some("0"), client_options, Vec::new(), Vec::new(), None));
     let plain_user = plain.create_user_and_token()?;
     let plain_chat = ChatClient::new(plain.endpoint(), CommunicationTokenCredential::new(plain_user.token)?, None)?;
 
@@ -347,6 +363,7 @@ async fn main() -> Result<(), BoxError> {
     const RAW: &str = "raw reqwest (HTTPS)";
     const PYTHON: &str = "Python azure-communication-chat 1.3.0 (HTTPS)";
     const SDK_HTTP: &str = "acs_chat (this SDK, plain HTTP)";
+    const PIPELINE: &str = "azure_core pipeline alone (HTTPS)";
     let new_thread = |chat: &ChatClient, topic: &'static str| {
         let chat = chat.clone();
         async move { chat.chat_thread_client(&chat.create_chat_thread(topic, None).await?.thread.id) }
@@ -355,6 +372,7 @@ async fn main() -> Result<(), BoxError> {
         (SDK, Client::Sdk(chat.clone(), new_thread(&chat, "sdk").await?)),
         (REST, Client::Generated(rest, new_thread(&chat, "generated").await?.thread_id().to_owned())),
         (RAW, Client::Raw(Arc::clone(&raw), raw.create_thread("raw").await?)),
+        (PIPELINE, Client::Pipeline(pipeline, Arc::clone(&raw), raw.create_thread("pipeline").await?)),
         (SDK_HTTP, Client::Sdk(plain_chat.clone(), new_thread(&plain_chat, "plain").await?)),
     ];
     // Warm up every client, then run the rounds interleaved, so that every client sees the same
@@ -438,5 +456,49 @@ async fn main() -> Result<(), BoxError> {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     print_table(&rows);
+    print_breakdown(&rows, sends, [RAW, PIPELINE, REST, SDK]);
     Ok(())
+}
+
+/// What a `send_message` costs over raw `reqwest`, layer by layer, per request: the `azure_core`
+/// pipeline (its default policies), serde (measured alone), the generated layer's own part (our
+/// guard, deadline and body reading in `acs_rest_core`), and the hand-written layer.
+fn print_breakdown(rows: &[Row], sends: usize, [raw, pipeline, rest, sdk]: [&str; 4]) {
+    let per_request = |client: &str| {
+        rows.iter()
+            .find(|r| r.client == client && r.workload.contains("sequential"))
+            .and_then(|r| r.result.as_ref().ok())
+            .map(|(_, time)| time.as_secs_f64() * 1e6 / sends as f64)
+    };
+    let (Some(raw), Some(pipeline), Some(rest), Some(sdk)) =
+        (per_request(raw), per_request(pipeline), per_request(rest), per_request(sdk))
+    else {
+        return;
+    };
+    let serde = serde_per_request();
+    println!();
+    println!("per-request cost of send_message over raw reqwest (sequential, µs per request)");
+    println!("{:<58} {:>10}", "layer", "µs");
+    println!("{}", "-".repeat(69));
+    println!("{:<58} {:>10.1}", "raw reqwest (the baseline, total per request)", raw);
+    println!("{:<58} {:>10.1}", "azure_core pipeline (default policies)", pipeline - raw);
+    println!("{:<58} {:>10.1}", "serde (request to JSON, response from JSON; measured alone)", serde);
+    println!("{:<58} {:>10.1}", "generated layer + acs_rest_core (guard, deadline, body cap)", rest - pipeline - serde);
+    println!("{:<58} {:>10.1}", "hand-written acs_chat (conversions, span, throttle reset)", sdk - rest);
+    println!("{:<58} {:>10.1}", "total over raw", sdk - raw);
+}
+
+/// Serializing a send request and parsing its result, in µs.
+fn serde_per_request() -> f64 {
+    const N: usize = 100_000;
+    let start = Instant::now();
+    for i in 0..N {
+        let request = acs_chat_models::SendChatMessageRequest { content: format!("message {i}"), ..Default::default() };
+        let body = azure_core::json::to_json(&request).unwrap_or_default();
+        std::hint::black_box(&body);
+        let result: acs_chat_models::SendChatMessageResult =
+            serde_json::from_slice(br#"{"id":"1732000000000"}"#).expect("a result");
+        std::hint::black_box(result);
+    }
+    start.elapsed().as_secs_f64() * 1e6 / N as f64
 }

@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::request::{arg_type, body_statements, header_statements, path_expr, query_block};
-use super::responses::{response_enum, response_enum_name};
+use super::responses::{body_response_type, response_enum, response_enum_name};
 use super::{model_type, one_line};
 use crate::emit::docs::doc_attrs;
 use crate::emit::{ident, lit};
@@ -57,19 +57,6 @@ fn operation_const(op: &Operation) -> TokenStream {
     };
     quote! {
         const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(#id, &[#( #successes ),*], #retry);
-    }
-}
-
-/// The type a single-body operation returns.
-fn response_type(body: &ResponseBody) -> TokenStream {
-    match body {
-        ResponseBody::None => quote!(azure_core::http::Response<(), azure_core::http::NoFormat>),
-        ResponseBody::Json(ty) => {
-            let ty = model_type(ty);
-            quote!(azure_core::http::Response<#ty>)
-        }
-        ResponseBody::Binary => quote!(azure_core::http::Response<azure_core::Bytes, acs_rest_core::BinaryFormat>),
-        ResponseBody::Text => quote!(azure_core::http::Response<String, acs_rest_core::TextFormat>),
     }
 }
 
@@ -341,7 +328,7 @@ pub(crate) fn operation_tokens(
         }
     } else {
         let (return_type, finish) = match op.single_body() {
-            Some(body) => (response_type(body), quote!(Ok(response_.into()))),
+            Some(body) => (body_response_type(body), quote!(Ok(response_.into()))),
             None => {
                 let enum_name = response_enum_name(op, options_prefix);
                 let (tokens, finish) = response_enum(op, &enum_name);

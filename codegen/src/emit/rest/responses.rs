@@ -41,7 +41,8 @@ fn variant_for(status: StatusMatch) -> String {
     reason.to_string()
 }
 
-fn body_response_type(body: &ResponseBody) -> TokenStream {
+/// The type of a response with this body.
+pub(crate) fn body_response_type(body: &ResponseBody) -> TokenStream {
     match body {
         ResponseBody::None => quote!(azure_core::http::Response<(), azure_core::http::NoFormat>),
         ResponseBody::Json(ty) => {

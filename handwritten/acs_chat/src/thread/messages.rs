@@ -62,14 +62,19 @@ impl ChatThreadClient {
             metadata,
         };
         let started = OffsetDateTime::now_utc();
+        // Without a client message id there is one try: nothing needs to be kept for another.
+        let repeatable = options.client_message_id.is_some();
+        let mut request = Some(request);
         let mut tries = 0;
         let id = loop {
             tries += 1;
+            let body = if repeatable { request.clone() } else { request.take() };
+            let body = body.expect("a request for every try").try_into()?;
             let sent = self
                 .ops()
                 .send_chat_message(
                     &self.thread_id,
-                    request.clone().try_into()?,
+                    body,
                     Some(ChatThreadSendChatMessageOptions { method_options: options.method_options.clone() }),
                 )
                 .await;
