@@ -130,7 +130,8 @@ impl Client {
             }
             Self::Raw(raw, thread) => raw.send(thread, &text).await?,
             Self::Pipeline(pipeline, raw, thread) => {
-                let url = azure_core::http::Url::parse(&format!("{}?api-version={API_VERSION}", raw.messages_url(thread)))?;
+                let url =
+                    azure_core::http::Url::parse(&format!("{}?api-version={API_VERSION}", raw.messages_url(thread)))?;
                 let mut request = azure_core::http::Request::new(url, azure_core::http::Method::Post);
                 request.insert_header("authorization", format!("Bearer {}", raw.token));
                 request.insert_header("content-type", "application/json");
@@ -340,8 +341,14 @@ async fn main() -> Result<(), BoxError> {
         Arc::new(acs_common::BearerTokenPolicy::new(credential)),
         Some(acs_chat_rest::ChatRestClientOptions { client_options: client_options.clone(), ..Default::default() }),
     )?);
-    let pipeline =
-        Arc::new(azure_core::http::Pipeline::new(Some("bench"), Some("0"), client_options, Vec::new(), Vec::new(), None));
+    let pipeline = Arc::new(azure_core::http::Pipeline::new(
+        Some("bench"),
+        Some("0"),
+        client_options,
+        Vec::new(),
+        Vec::new(),
+        None,
+    ));
     let plain_user = plain.create_user_and_token()?;
     let plain_chat = ChatClient::new(plain.endpoint(), CommunicationTokenCredential::new(plain_user.token)?, None)?;
 
