@@ -7,14 +7,47 @@ use std::path::{Path, PathBuf};
 use crate::emit::{emit_service, CrateLinks, Dependency, GeneratedFile};
 use crate::error::{Error, Result};
 use crate::ir::Service;
-use crate::load::ExampleFile;
+use crate::load::SpecReader;
 use crate::lower::ServiceOptions;
 use crate::manifest::ServiceEntry;
-use crate::{example_cases, lower_spec, StageTimes};
+use crate::{example_cases, lower_spec, SpecExamples, StageTimes};
 
 /// Reads files below `dir`, as the generator reads a specs root (nothing is pinned).
-pub fn dir_reader(dir: PathBuf) -> impl Fn(&str) -> std::result::Result<String, String> {
-    move |path: &str| std::fs::read_to_string(dir.join(path)).map_err(|e| e.to_string())
+pub fn dir_reader(dir: PathBuf) -> DirReader {
+    DirReader { dir }
+}
+
+/// A [`SpecReader`] of every file below a folder.
+#[derive(Clone, Debug)]
+pub struct DirReader {
+    dir: PathBuf,
+}
+
+impl SpecReader for DirReader {
+    fn read(&self, path: &str) -> std::result::Result<String, String> {
+        std::fs::read_to_string(self.dir.join(path)).map_err(|e| e.to_string())
+    }
+
+    fn list_json(&self, folder: &str) -> std::result::Result<Vec<String>, String> {
+        let mut found = Vec::new();
+        let mut pending = vec![folder.trim_end_matches('/').to_string()];
+        while let Some(relative) = pending.pop() {
+            let full = self.dir.join(&relative);
+            let entries = std::fs::read_dir(&full).map_err(|e| format!("cannot list {}: {e}", full.display()))?;
+            for entry in entries {
+                let entry = entry.map_err(|e| format!("cannot list {}: {e}", full.display()))?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let path = format!("{relative}/{name}");
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    pending.push(path);
+                } else if name.ends_with(".json") {
+                    found.push(path);
+                }
+            }
+        }
+        found.sort();
+        Ok(found)
+    }
 }
 
 /// Generates the two crates of the fixture in `dir`, named `{prefix}_models` and `{prefix}_rest`;
@@ -48,7 +81,7 @@ pub fn generate_fixture(
 
 /// Emits the two crates of an already lowered spec, with the runtime crate at the repository's
 /// place (for measuring the emit stage on its own).
-pub fn emit_lowered(prefix: &str, service: &Service, examples: &[ExampleFile]) -> Result<Vec<GeneratedFile>> {
+pub fn emit_lowered(prefix: &str, service: &Service, examples: &SpecExamples) -> Result<Vec<GeneratedFile>> {
     let links = CrateLinks {
         runtime: Dependency {
             name: "acs_rest_core".into(),
@@ -66,7 +99,7 @@ fn emit_crates(
     root: &str,
     options: &ServiceOptions,
     service: &Service,
-    examples: &[ExampleFile],
+    examples: &SpecExamples,
     links: &CrateLinks,
 ) -> Result<Vec<GeneratedFile>> {
     let entry = ServiceEntry {

@@ -31,7 +31,7 @@ pub use lower::SharedTypes;
 
 use emit::{CrateLinks, Dependency};
 use ir::Service;
-use load::{ExampleFile, SpecReader};
+use load::{EventExampleFile, ExampleFile, SpecReader};
 use manifest::{Manifest, ServiceEntry};
 
 /// Time spent in each stage, summed over services.
@@ -64,6 +64,15 @@ pub struct Generated {
     pub surfaces: BTreeMap<String, api::ApiSurface>,
 }
 
+/// The examples of a spec: those its operations reference, and its event examples.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpecExamples {
+    /// The `x-ms-examples` files of the operations.
+    pub operations: Vec<ExampleFile>,
+    /// The event example files (see [`lower::ServiceOptions::event_examples`]).
+    pub events: Vec<EventExampleFile>,
+}
+
 /// Runs load, upgrade and lower for one spec, re-using the types of `shared` crates.
 pub fn lower_spec(
     reader: &dyn SpecReader,
@@ -71,9 +80,10 @@ pub fn lower_spec(
     options: &lower::ServiceOptions,
     shared: &[SharedTypes],
     times: &mut StageTimes,
-) -> Result<(Service, Vec<ExampleFile>, openapiv3::OpenAPI)> {
+) -> Result<(Service, SpecExamples, openapiv3::OpenAPI)> {
     let start = Instant::now();
     let loaded = load::load(reader, root)?;
+    let events = load::load_event_examples(reader, root, &options.event_examples)?;
     times.load += start.elapsed();
     let start = Instant::now();
     let openapi = upgrade::upgrade(&loaded)?;
@@ -83,7 +93,7 @@ pub fn lower_spec(
     service.warnings.extend(loaded.warnings);
     service.warnings.sort();
     times.lower += start.elapsed();
-    Ok((service, loaded.examples, openapi))
+    Ok((service, SpecExamples { operations: loaded.examples, events }, openapi))
 }
 
 /// Where generated crates find the runtime crate: its folder relative to a generated crate's folder,

@@ -173,4 +173,8 @@ impl SpecReader for PinnedReader<'_> {
         }
         String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", full.display()))
     }
+
+    fn list_json(&self, folder: &str) -> std::result::Result<Vec<String>, String> {
+        Ok(crate::load::json_files_under(self.pins.keys(), folder))
+    }
 }

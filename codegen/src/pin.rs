@@ -7,11 +7,13 @@ use crate::error::{Error, Result, SourceLoc};
 use crate::load::SpecReader;
 use crate::manifest::{sha256_hex, FilePin};
 
-/// Every file the spec at `root` reads, with the sha256 of its text as `reader` gives it.
-pub fn files_read(reader: &dyn SpecReader, root: &str) -> Result<BTreeMap<String, String>> {
+/// Every file the spec at `root` reads, with the sha256 of its text as `reader` gives it: the spec,
+/// what it references, and the files of its `event_examples` folders.
+pub fn files_read(reader: &dyn SpecReader, root: &str, event_examples: &[String]) -> Result<BTreeMap<String, String>> {
     let loaded = crate::load::load(reader, root)?;
+    let events = crate::load::load_event_examples(reader, root, event_examples)?;
     let mut hashes = BTreeMap::new();
-    for file in &loaded.files_read {
+    for file in loaded.files_read.iter().chain(events.iter().map(|e| &e.file)) {
         let text = reader
             .read(file)
             .map_err(|reason| Error::at(&SourceLoc::new(file, ""), format!("cannot read: {reason}")))?;

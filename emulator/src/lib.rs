@@ -39,6 +39,7 @@ macro_rules! model {
 
 mod auth;
 mod error;
+mod events;
 mod faults;
 mod http;
 pub mod limits;
@@ -49,6 +50,7 @@ mod tls;
 mod token;
 
 pub use error::EmulatorError;
+pub use events::{EventSchema, EventSubscription};
 pub use faults::{FaultConfig, FaultScope};
 pub use http::{CHAT_API_VERSIONS, IDENTITY_API_VERSIONS};
 
@@ -154,6 +156,7 @@ pub struct EmulatorBuilder {
     faults: FaultConfig,
     teams: TeamsExchange,
     timeouts: Timeouts,
+    event_subscriptions: Vec<EventSubscription>,
 }
 
 /// How long the emulator waits for clients; a client slower than these is cut off, so a slow or
@@ -186,6 +189,7 @@ impl Default for EmulatorBuilder {
             faults: FaultConfig::default(),
             teams: TeamsExchange::NotConfigured,
             timeouts: Timeouts::default(),
+            event_subscriptions: Vec::new(),
         }
     }
 }
@@ -240,6 +244,12 @@ impl EmulatorBuilder {
         self
     }
 
+    /// A webhook that receives chat events (see [`EventSubscription`]); may be given more than once.
+    pub fn event_subscription(mut self, subscription: EventSubscription) -> Self {
+        self.event_subscriptions.push(subscription);
+        self
+    }
+
     /// How Teams token exchanges are answered.
     pub fn teams_exchange(mut self, answer: TeamsExchange) -> Self {
         self.teams = answer;
@@ -290,7 +300,11 @@ impl EmulatorBuilder {
             local_addr,
             default_token_lifetime: self.token_lifetime.min(MAX_LIFETIME),
             body_read_timeout: self.timeouts.body_read,
+            events: events::Events::new(&resource_id),
         });
+        for subscription in self.event_subscriptions {
+            state.events.subscribe(subscription)?;
+        }
         let (shutdown, signal) = oneshot::channel();
         let task = tokio::spawn(server::serve(listener, acceptor, http::router(state.clone()), self.timeouts, signal));
         tracing::info!(%endpoint, "ACS emulator listening");
@@ -408,6 +422,21 @@ impl EmulatorHandle {
     /// [`EmulatorError::Rejected`] when the user does not exist or was deleted.
     pub fn revoke_tokens(&self, user_id: &str) -> Result<(), EmulatorError> {
         Ok(self.state.store().revoke_tokens(user_id)?)
+    }
+
+    /// Starts delivering chat events to another webhook (the validation handshake runs before the
+    /// first delivery).
+    ///
+    /// # Errors
+    ///
+    /// [`EmulatorError::Config`] when the URL is not `https`, or `http` to a loopback host.
+    pub fn subscribe_events(&self, subscription: EventSubscription) -> Result<(), EmulatorError> {
+        self.state.events.subscribe(subscription)
+    }
+
+    /// The webhooks that receive chat events.
+    pub fn event_subscriptions(&self) -> Vec<EventSubscription> {
+        self.state.events.subscriptions()
     }
 
     /// Replaces the fault settings; applies to the next requests.

@@ -1,6 +1,8 @@
 //! `acs_emulator`: runs the local ACS Chat + Identity emulator until Ctrl-C.
 
-use acs_emulator::{Emulator, FaultConfig, FaultScope, TeamsExchange, Timeouts, TlsMode};
+use acs_emulator::{
+    Emulator, EventSchema, EventSubscription, FaultConfig, FaultScope, TeamsExchange, Timeouts, TlsMode,
+};
 use clap::{Parser, ValueEnum};
 use std::io::Write as _;
 use std::net::IpAddr;
@@ -107,6 +109,19 @@ struct Args {
     #[arg(long, default_value_t = 60)]
     idle_timeout_secs: u64,
 
+    /// A webhook URL that receives chat events through the Event Grid emulation (repeatable).
+    #[arg(long = "event-webhook")]
+    event_webhooks: Vec<String>,
+
+    /// The schema events are posted in.
+    #[arg(long, value_enum, default_value_t = Schema::Eventgrid)]
+    event_schema: Schema,
+
+    /// Only these event types (comma-separated, e.g.
+    /// `Microsoft.Communication.ChatMessageReceivedInThread`); all chat events when not given.
+    #[arg(long, value_delimiter = ',')]
+    event_types: Vec<String>,
+
     /// How Teams token exchanges are answered: `reject` (400 TeamsExchangeNotConfigured) or
     /// `issue` (an emulator token for the Teams identity).
     #[arg(long, value_enum, default_value_t = Teams::Reject)]
@@ -122,6 +137,12 @@ enum Scope {
     All,
     Chat,
     Identity,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Schema {
+    Eventgrid,
+    Cloudevents,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -183,6 +204,17 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             Teams::Reject => TeamsExchange::NotConfigured,
             Teams::Issue => TeamsExchange::Issue { lifetime: None },
         });
+    for url in &args.event_webhooks {
+        let schema = match args.event_schema {
+            Schema::Eventgrid => EventSchema::EventGrid,
+            Schema::Cloudevents => EventSchema::CloudEvents,
+        };
+        let mut subscription = EventSubscription::new(url.clone(), schema);
+        if !args.event_types.is_empty() {
+            subscription = subscription.with_event_types(args.event_types.clone());
+        }
+        builder = builder.event_subscription(subscription);
+    }
     if let Some(key) = args.access_key {
         builder = builder.access_key(key);
     }

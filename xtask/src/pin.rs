@@ -27,7 +27,8 @@ pub fn pin(manifest_path: &Path, key: &str, spec: &str, commit: Option<&str>, sp
     }
     let reader = specs.unpinned_reader()?;
     // A spec that does not load leaves the manifest untouched.
-    let hashes = files_read(reader.as_ref(), spec).map_err(|e| e.to_string())?;
+    let event_examples = &manifest.services[key].options.event_examples;
+    let hashes = files_read(reader.as_ref(), spec, event_examples).map_err(|e| e.to_string())?;
     let root = specs.root().expect("pinning reads a local root");
     let mut files = BTreeMap::new();
     let mut unknown = Vec::new();
@@ -93,7 +94,8 @@ pub fn check(manifest_path: &Path, specs: &Specs) -> Result<bool, String> {
     let reader = specs.unpinned_reader()?;
     let mut ok = true;
     for (key, entry) in &manifest.services {
-        let hashes = files_read(reader.as_ref(), &entry.spec).map_err(|e| e.to_string())?;
+        let hashes =
+            files_read(reader.as_ref(), &entry.spec, &entry.options.event_examples).map_err(|e| e.to_string())?;
         let drift = drift(&entry.files, &hashes);
         if drift.is_empty() {
             continue;

@@ -134,6 +134,10 @@ impl SpecReader for RemoteReader<'_> {
         std::fs::write(&cached, &bytes).map_err(|e| format!("cannot cache {}: {e}", cached.display()))?;
         String::from_utf8(bytes).map_err(|_| format!("{url} is not UTF-8"))
     }
+
+    fn list_json(&self, folder: &str) -> Result<Vec<String>, String> {
+        Ok(acs_codegen::load::json_files_under(self.pins.keys(), folder))
+    }
 }
 
 /// The body of a GET of `url` (bounded in time and size).

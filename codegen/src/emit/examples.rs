@@ -1,5 +1,7 @@
-//! The generated tests of the spec's `x-ms-examples`: each request body re-serializes to the same
-//! JSON and each response body deserializes into its model.
+//! The generated tests of the spec's examples: each request body of an `x-ms-examples` file
+//! re-serializes to the same JSON and each response body deserializes into its model; each event of
+//! an event example deserializes into its event type's model, or, where upstream's example
+//! contradicts the spec, is shown to (so the test says so instead of skipping it).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -29,6 +31,22 @@ pub struct ExampleCase {
     pub request: Option<(String, TypeRef)>,
     /// Responses: status code, and what its body must be.
     pub responses: Vec<(String, ExpectedBody)>,
+    /// Events (event examples).
+    pub events: Vec<EventCheck>,
+}
+
+/// One event of an event example and the model its data must fit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventCheck {
+    /// JSON pointer to the event's data in the file (`/0/data`, `/data`).
+    pub pointer: String,
+    /// The event's type.
+    pub event_type: String,
+    /// The model of its data; `None` when the spec documents none for the event type (the test
+    /// then says so, and checks only that the event carries data).
+    pub model: Option<String>,
+    /// Why the data contradicts the model, when it does (upstream's example predates the spec).
+    pub contradiction: Option<String>,
 }
 
 fn model_path(ty: &TypeRef) -> TokenStream {
@@ -62,18 +80,35 @@ pub(super) fn example_tests(cases: &[ExampleCase], examples_root: &str) -> Token
                 ExpectedBody::Opaque => quote! { response_exists(&example, #code); },
             }
         });
+        let events = case.events.iter().map(|check| {
+            let pointer = lit(&check.pointer);
+            let Some(model) = &check.model else {
+                let event_type = lit(&check.event_type);
+                return quote! { event_has_no_model(&example, #pointer, #event_type); };
+            };
+            let model = ident(model);
+            match &check.contradiction {
+                None => quote! { event_data_deserializes::<crate::#model>(&example, #pointer); },
+                Some(why) => {
+                    let why = lit(why);
+                    quote! { event_data_contradicts_spec::<crate::#model>(&example, #pointer, #why); }
+                }
+            }
+        });
         quote! {
             #[test]
             fn #name() {
                 let example = load(#file);
                 #request
                 #( #responses )*
+                #( #events )*
             }
         }
     });
     quote! {
-        //! Every `x-ms-examples` file of the spec: request bodies re-serialize to the same JSON and
-        //! response bodies deserialize. The files are read from `$ACS_SPECS_ROOT`, else
+        //! Every example file of the spec: request bodies re-serialize to the same JSON, response
+        //! bodies and event data deserialize (or, where upstream's example contradicts the spec, are
+        //! shown not to). The files are read from `$ACS_SPECS_ROOT`, else
         //! `$AZURE_REST_API_SPECS`, else the specs root the crate was generated from.
         #![allow(dead_code)] // a spec's examples may not need every helper
 
@@ -138,6 +173,29 @@ pub(super) fn example_tests(cases: &[ExampleCase], examples_root: &str) -> Token
             let response = &example["responses"][code];
             assert!(response.is_object(), "the example has no response {code}");
             assert!(response.get("body").is_none_or(Value::is_null), "response {code} has a body, but the operation declares none");
+        }
+
+        fn event_data_deserializes<T: DeserializeOwned>(example: &Value, pointer: &str) {
+            let data = example.pointer(pointer).unwrap_or_else(|| panic!("the example has no {pointer}"));
+            serde_json::from_value::<T>(data.clone()).unwrap_or_else(|e| panic!("event data {pointer} does not deserialize: {e}"));
+        }
+
+        /// Upstream's example predates the spec: the test shows the contradiction, and fails once
+        /// the example is fixed (regenerate then).
+        fn event_data_contradicts_spec<T: DeserializeOwned>(example: &Value, pointer: &str, why: &str) {
+            let data = example.pointer(pointer).unwrap_or_else(|| panic!("the example has no {pointer}"));
+            assert!(
+                serde_json::from_value::<T>(data.clone()).is_err(),
+                "event data {pointer} was generated as contradicting the spec ({why}) but now deserializes: regenerate"
+            );
+        }
+
+        /// The spec documents no model for the event type: nothing to check the data against, and
+        /// the test says so rather than skipping the example.
+        fn event_has_no_model(example: &Value, pointer: &str, event_type: &str) {
+            let data = example.pointer(pointer).unwrap_or_else(|| panic!("the example has no {pointer}"));
+            assert!(!data.is_null(), "event data {pointer} is missing");
+            eprintln!("{event_type}: the spec documents no model for this event type; its data is not checked");
         }
 
         fn response_exists(example: &Value, code: &str) {

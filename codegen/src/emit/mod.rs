@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::ir::{Service, TypeDef};
 use crate::manifest::ServiceEntry;
 
-pub use examples::{ExampleCase, ExpectedBody};
+pub use examples::{EventCheck, ExampleCase, ExpectedBody};
 
 /// One file of the output, by its path relative to the output root.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -43,6 +43,27 @@ pub struct ServiceOptions {
     /// Operation ids generated as `#[doc(hidden)]`, for the hand-written layer to wrap or hide.
     #[serde(default)]
     pub internal_operations: BTreeSet<String>,
+    /// Folders (relative to the root spec's folder) of event examples: payloads of the spec's models
+    /// that no operation references, such as the `examples/event-grid-schema` of an Event Grid
+    /// spec. Each event is tested against the model documented for its event type.
+    #[serde(default)]
+    pub event_examples: Vec<String>,
+    /// What the models no operation reaches are (a models-only spec): built by callers and received
+    /// (`both`, the default), or only received (`output`: documents the service sends, such as events,
+    /// which are then `#[non_exhaustive]`).
+    #[serde(default)]
+    pub unreferenced_models: UnreferencedModels,
+}
+
+/// See [`ServiceOptions::unreferenced_models`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnreferencedModels {
+    /// Sent and received: constructible with struct literals.
+    #[default]
+    Both,
+    /// Only received: `#[non_exhaustive]`.
+    Output,
 }
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -81,7 +102,7 @@ pub fn lower(
     let host = lowerer.host()?;
     host::check_host_names(&host, &client_params)?;
     let mut types = std::mem::take(&mut lowerer.types);
-    usage::mark(&mut types, &groups);
+    usage::mark(&mut types, &groups, options.unreferenced_models);
     shared::substitute(&mut types, shared);
     cycles::box_recursive_fields(&mut types);
     paging::attach_monitors(&mut groups, &types);

@@ -1,6 +1,6 @@
 //! Which models are sent (input), received (output), or both, followed through fields, unions and
 //! aliases from the operations. Output-only models can be `#[non_exhaustive]`; models no operation
-//! reaches (a models-only spec) count as both.
+//! reaches (a models-only spec) count as both, unless the service says they are only received.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,7 +52,11 @@ fn reach(types: &BTreeMap<String, TypeDef>, roots: Vec<String>) -> BTreeSet<Stri
 }
 
 /// Sets the usage of every type from the operations of `groups`.
-pub(crate) fn mark(types: &mut BTreeMap<String, TypeDef>, groups: &[OperationGroup]) {
+pub(crate) fn mark(
+    types: &mut BTreeMap<String, TypeDef>,
+    groups: &[OperationGroup],
+    unreferenced: super::UnreferencedModels,
+) {
     let mut inputs = Vec::new();
     let mut outputs = Vec::new();
     let mut patches = Vec::new();
@@ -93,7 +97,7 @@ pub(crate) fn mark(types: &mut BTreeMap<String, TypeDef>, groups: &[OperationGro
     let unused: BTreeSet<String> = types.keys().filter(|k| !used.contains(k)).cloned().collect();
     for (name, def) in types.iter_mut() {
         let usage = if unused.contains(name) {
-            Usage { input: true, output: true, patch: false }
+            Usage { input: unreferenced == super::UnreferencedModels::Both, output: true, patch: false }
         } else {
             Usage { input: inputs.contains(name), output: outputs.contains(name), patch: patches.contains(name) }
         };

@@ -2,22 +2,118 @@
 
 use super::{empty, json_response, parse_json, AppState, Incoming, Op};
 use crate::error::ApiError;
+use crate::events;
 use crate::limits::*;
 use crate::paging::Cursor;
 use acs_chat_models::{
-    AddChatParticipantsRequest, ChatMessageReadReceiptsCollection, ChatMessagesCollection, ChatParticipantsCollection,
-    ChatThreadsItemCollection, CommunicationIdentifierModel, CreateChatThreadRequest, SendChatMessageRequest,
-    SendChatMessageResult, SendReadReceiptRequest, SendTypingNotificationRequest, UpdateChatMessageRequest,
-    UpdateChatThreadRequest,
+    AddChatParticipantsRequest, ChatMessageReadReceiptsCollection, ChatMessagesCollection, ChatParticipant,
+    ChatParticipantsCollection, ChatThreadProperties, ChatThreadsItemCollection, CommunicationIdentifierModel,
+    CreateChatThreadRequest, SendChatMessageRequest, SendChatMessageResult, SendReadReceiptRequest,
+    SendTypingNotificationRequest, UpdateChatMessageRequest, UpdateChatThreadRequest,
 };
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use time::OffsetDateTime;
 
-/// Runs a Chat operation for the user `caller`.
+/// Runs a Chat operation for the user `caller`, then publishes the events of the change it made
+/// (only when some webhook subscribed).
 pub(super) fn handle(state: &AppState, incoming: Incoming, caller: &str) -> Result<Response, ApiError> {
-    chat(state, incoming.op.clone(), &incoming, caller)
+    let before = match (&incoming.op, state.events.active()) {
+        (Op::DeleteThread(id) | Op::RemoveParticipant(id), true) => state.store().thread_snapshot(id),
+        _ => None,
+    };
+    let response = chat(state, incoming.op.clone(), &incoming, caller)?;
+    if state.events.active() {
+        let published = publish(state, &incoming, caller, &response, before);
+        state.events.publish(published);
+    }
+    Ok(response)
+}
+
+/// The events of the change a successful operation made.
+fn publish(
+    state: &AppState,
+    incoming: &Incoming,
+    caller: &str,
+    response: &Response,
+    before: Option<(ChatThreadProperties, Vec<ChatParticipant>)>,
+) -> Vec<events::Outgoing> {
+    let ids = |participants: &[ChatParticipant]| -> Vec<String> {
+        participants.iter().filter_map(|p| p.communication_identifier.raw_id.clone()).collect()
+    };
+    let snapshot = |id: &str| state.store().thread_snapshot(id);
+    let message = |id: &str, message_id: &str, change| {
+        let Some((_, participants)) = snapshot(id) else { return Vec::new() };
+        match state.store().get_message(id, caller, message_id) {
+            Ok(message) => events::message_events(change, id, &message, &ids(&participants)),
+            Err(_) => Vec::new(),
+        }
+    };
+    match &incoming.op {
+        Op::CreateThread => {
+            let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else {
+                return Vec::new();
+            };
+            let id = percent_encoding::percent_decode_str(location.rsplit('/').next().unwrap_or_default())
+                .decode_utf8_lossy()
+                .into_owned();
+            match snapshot(&id) {
+                Some((thread, participants)) => events::thread_created(&thread, caller, &participants),
+                None => Vec::new(),
+            }
+        }
+        Op::UpdateThread(id) => match snapshot(id) {
+            Some((thread, participants)) => events::thread_updated(&thread, caller, &ids(&participants)),
+            None => Vec::new(),
+        },
+        Op::DeleteThread(_) => match before {
+            Some((thread, participants)) => events::thread_deleted(&thread, caller, &ids(&participants)),
+            None => Vec::new(),
+        },
+        Op::SendMessage(id) => {
+            let Some(location) = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()) else {
+                return Vec::new();
+            };
+            message(id, location.rsplit('/').next().unwrap_or_default(), events::MessageChange::Received)
+        }
+        Op::UpdateMessage(id, message_id) => message(id, message_id, events::MessageChange::Edited),
+        Op::DeleteMessage(id, message_id) => message(id, message_id, events::MessageChange::Deleted),
+        Op::AddParticipants(id) => {
+            let Some((thread, participants)) = snapshot(id) else { return Vec::new() };
+            let Ok(request) = serde_json::from_slice::<AddChatParticipantsRequest>(&incoming.body) else {
+                return Vec::new();
+            };
+            let recipients = ids(&participants);
+            request
+                .participants
+                .iter()
+                .filter(|p| p.communication_identifier.raw_id.as_ref().is_some_and(|raw| recipients.contains(raw)))
+                .flat_map(|added| events::participant_changed(&thread, added, caller, true, &recipients))
+                .collect()
+        }
+        Op::RemoveParticipant(_) => {
+            let (Some((thread, participants)), Ok(removed)) =
+                (before, serde_json::from_slice::<CommunicationIdentifierModel>(&incoming.body))
+            else {
+                return Vec::new();
+            };
+            let removed_id = crate::state::identifier_model(removed.raw_id.as_deref().unwrap_or_default());
+            let who = participants
+                .iter()
+                .find(|p| p.communication_identifier.raw_id == removed_id.raw_id)
+                .cloned()
+                .unwrap_or_else(|| model!(ChatParticipant { communication_identifier: removed_id.clone() }));
+            events::participant_changed(&thread, &who, caller, false, &ids(&participants))
+        }
+        Op::Typing(id) => {
+            let name = serde_json::from_slice::<SendTypingNotificationRequest>(&incoming.body)
+                .ok()
+                .and_then(|r| r.sender_display_name);
+            events::typing(id, caller, name.as_deref())
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn chat(state: &AppState, op: Op, incoming: &Incoming, caller: &str) -> Result<Response, ApiError> {

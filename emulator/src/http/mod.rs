@@ -62,6 +62,8 @@ pub(crate) struct AppState {
     pub(crate) default_token_lifetime: Duration,
     /// How long a request body may take to arrive.
     pub(crate) body_read_timeout: Duration,
+    /// The webhooks chat events go to.
+    pub(crate) events: crate::events::Events,
 }
 
 impl AppState {

@@ -252,4 +252,11 @@ impl Store {
     }
 
     // ----- messages -----
+
+    /// A thread's properties and participants as they are now, without an access check (for the
+    /// events of a change the caller was allowed to make); `None` for an unknown thread.
+    pub(crate) fn thread_snapshot(&self, id: &str) -> Option<(ChatThreadProperties, Vec<ChatParticipant>)> {
+        let thread = self.threads.get(id)?;
+        Some((thread.properties.clone(), thread.participants.iter().map(|p| p.participant.clone()).collect()))
+    }
 }

@@ -1,119 +1,15 @@
-//! The spec's `x-ms-examples` as test cases for the models crate. Each example is first checked
-//! against the spec here: a body that contradicts its own spec (a missing required property, a
-//! string where an object is declared, a body on a response that declares none) is upstream's
-//! mistake, not ours, so that part of the example is left out of the tests with a warning that
-//! says where and why, and the rest is still tested.
+//! Whether an example value is what the spec declares: shapes, required properties and enum
+//! values (formats are left to the generated tests, which parse them).
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::emit::{ExampleCase, ExpectedBody};
-use crate::error::{Error, Result, SourceLoc};
-use crate::ir::{self, BodyKind, ResponseBody, Service, StatusMatch, TypeDef, TypeRef};
-use crate::load::ExampleFile;
-
-/// What each example file must satisfy, from the operation it belongs to, with a warning for each
-/// part of an example that contradicts the spec and is therefore not tested.
-pub fn example_cases(service: &Service, examples: &[ExampleFile]) -> Result<(Vec<ExampleCase>, Vec<ir::Warning>)> {
-    let mut cases = Vec::new();
-    let mut warnings = Vec::new();
-    let mut names = std::collections::BTreeSet::new();
-    for example in examples {
-        let loc = SourceLoc::new(&example.file, "");
-        let mut skip = |location: SourceLoc, message: String| warnings.push(ir::Warning { location, message });
-        let operation = service
-            .groups
-            .iter()
-            .flat_map(|g| &g.operations)
-            .find(|o| o.operation_id == example.operation_id)
-            .ok_or_else(|| Error::at(&loc, format!("example of unknown operation `{}`", example.operation_id)))?;
-        let stem = example.file.rsplit('/').next().unwrap_or(&example.file).trim_end_matches(".json");
-        let mut test_name = crate::names::value_name(stem);
-        if test_name.starts_with("r#") || test_name.ends_with('_') {
-            test_name = format!("example_{}", crate::names::bare(&test_name).trim_end_matches('_'));
-        }
-        while !names.insert(test_name.clone()) {
-            test_name.push_str("_again");
-        }
-        let request = operation.body.as_ref().and_then(|body| {
-            let BodyKind::Json(ty) = &body.kind else { return None };
-            let value = example.content.get("parameters").and_then(|p| p.get(&body.wire_name));
-            match value {
-                None if !body.required => None,
-                None => {
-                    skip(
-                        loc.join("parameters"),
-                        format!("example request skipped: it has no `{}` body parameter", body.wire_name),
-                    );
-                    None
-                }
-                Some(value) => match conforms(value, ty, &service.types, Strictness::Request) {
-                    Ok(()) => Some((body.wire_name.clone(), ty.clone())),
-                    Err(why) => {
-                        skip(
-                            loc.join("parameters").join(&body.wire_name),
-                            format!("example request skipped: it contradicts the spec ({why})"),
-                        );
-                        None
-                    }
-                },
-            }
-        });
-        let responses = example
-            .content
-            .get("responses")
-            .and_then(|r| r.as_object())
-            .ok_or_else(|| Error::at(&loc.join("responses"), "an example needs a `responses` object"))?;
-        let mut checks = Vec::new();
-        for (code, response) in responses {
-            let response_loc = loc.join("responses").join(code);
-            let numeric: u16 = code.parse().map_err(|_| Error::at(&response_loc, "status codes must be numbers"))?;
-            let declared = operation
-                .responses
-                .iter()
-                .find(|r| r.status == StatusMatch::Code(numeric))
-                .or_else(|| operation.responses.iter().find(|r| r.status == StatusMatch::Class(numeric / 100)));
-            let expected = match declared {
-                Some(response) => match &response.body {
-                    ResponseBody::Json(ty) => ExpectedBody::Json(ty.clone()),
-                    ResponseBody::None => ExpectedBody::None,
-                    ResponseBody::Binary | ResponseBody::Text => ExpectedBody::Opaque,
-                },
-                None if (200..300).contains(&numeric) => {
-                    skip(
-                        response_loc,
-                        format!("example response skipped: `{}` declares no {code} response", operation.operation_id),
-                    );
-                    continue;
-                }
-                None => match &operation.error {
-                    Some(ty) => ExpectedBody::Json(ty.clone()),
-                    None => ExpectedBody::Opaque,
-                },
-            };
-            let body = response.get("body").filter(|b| !b.is_null());
-            let verdict = match (&expected, body) {
-                (ExpectedBody::Json(_), None) => Err("it has no body, but the spec declares one".to_string()),
-                (ExpectedBody::Json(ty), Some(body)) => conforms(body, ty, &service.types, Strictness::Response),
-                (ExpectedBody::None, Some(_)) => Err("it has a body, but the spec declares none".to_string()),
-                _ => Ok(()),
-            };
-            match verdict {
-                Ok(()) => checks.push((code.clone(), expected)),
-                Err(why) => skip(response_loc, format!("example response skipped: it contradicts the spec ({why})")),
-            }
-        }
-        if request.is_some() || !checks.is_empty() {
-            cases.push(ExampleCase { file: example.file.clone(), test_name, request, responses: checks });
-        }
-    }
-    Ok((cases, warnings))
-}
+use crate::ir::{self, TypeDef, TypeRef};
 
 /// How strictly an example body is read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Strictness {
+pub(crate) enum Strictness {
     /// A request must round-trip, so a property the spec does not declare contradicts it.
     Request,
     /// A response need only be readable: undeclared properties are ignored, as clients do.
@@ -122,7 +18,7 @@ enum Strictness {
 
 /// Whether `value` is a valid JSON value of `ty`: the first place it is not, as `path: reason`.
 /// Formats are not checked here (the generated test parses them); shapes and required properties are.
-fn conforms(
+pub(crate) fn conforms(
     value: &Value,
     ty: &TypeRef,
     types: &BTreeMap<String, TypeDef>,

@@ -7,6 +7,8 @@
 //!   ACS specs pull in the Common types) collapses into that schema; one with another name stays an alias.
 //! - `#/parameters/…` and `#/responses/…` references are inlined.
 //! - `x-ms-examples` files are read and kept beside the document.
+//! - Event examples (`event_examples`): the example payloads of a spec of events, which no operation
+//!   references, read from folders beside the spec.
 //!
 //! Reference cycles between schemas are legal: schemas are copied once and referred to by name.
 
@@ -17,10 +19,20 @@ use serde_json::{Map, Value};
 use crate::error::{escape_pointer, Error, Result, SourceLoc};
 use crate::ir::Warning;
 
+mod event_examples;
+
+pub use event_examples::{json_files_under, load_event_examples, EventExampleFile};
+
 /// Reads spec files by their `/`-separated path relative to the specs root.
 pub trait SpecReader {
     /// The text of the file at `path`, or a one-line reason why it cannot be read.
     fn read(&self, path: &str) -> std::result::Result<String, String>;
+
+    /// The `.json` files below `folder` (relative to the specs root), sorted; readers that cannot
+    /// list folders say why.
+    fn list_json(&self, folder: &str) -> std::result::Result<Vec<String>, String> {
+        Err(format!("cannot list `{folder}`: this reader reads single files only"))
+    }
 }
 
 impl<F: Fn(&str) -> std::result::Result<String, String>> SpecReader for F {
@@ -470,12 +482,12 @@ fn parse_document(file: &str, text: &str) -> Result<Value> {
     }
 }
 
-fn parent_dir(file: &str) -> &str {
+pub(crate) fn parent_dir(file: &str) -> &str {
     file.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Joins `relative` onto `base_dir` and removes `.` and `..` segments; a path escaping the root is an error.
-fn normalize_path(base_dir: &str, relative: &str, loc: &SourceLoc) -> Result<String> {
+pub(crate) fn normalize_path(base_dir: &str, relative: &str, loc: &SourceLoc) -> Result<String> {
     let mut segments: Vec<&str> =
         if relative.starts_with('/') { Vec::new() } else { base_dir.split('/').filter(|s| !s.is_empty()).collect() };
     for segment in relative.split('/') {
