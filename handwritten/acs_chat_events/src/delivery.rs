@@ -35,6 +35,8 @@ pub struct EventEnvelope {
     pub schema: EventSchema,
     /// The event.
     pub event: ChatEvent,
+    /// The event's data as sent (for fields this version of the crate does not read).
+    pub data: Value,
 }
 
 /// What a delivery holds.
@@ -135,6 +137,7 @@ fn envelope(item: &Value) -> Result<EventEnvelope, EventError> {
     let data = item.get("data").cloned().unwrap_or(Value::Null);
     Ok(EventEnvelope {
         event: ChatEvent::from_data(&event_type, &data),
+        data,
         id,
         event_type,
         subject: text("subject"),
