@@ -157,6 +157,7 @@ pub struct EmulatorBuilder {
     teams: TeamsExchange,
     timeouts: Timeouts,
     event_subscriptions: Vec<EventSubscription>,
+    data_dir: Option<std::path::PathBuf>,
 }
 
 /// How long the emulator waits for clients; a client slower than these is cut off, so a slow or
@@ -190,6 +191,7 @@ impl Default for EmulatorBuilder {
             teams: TeamsExchange::NotConfigured,
             timeouts: Timeouts::default(),
             event_subscriptions: Vec::new(),
+            data_dir: None,
         }
     }
 }
@@ -244,6 +246,16 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Keeps the emulator's data in `dir` (created if needed), so that it survives a restart: users,
+    /// token revocations and the token signing key (tokens stay valid), threads, messages,
+    /// participants, read receipts, Teams extension assignments, event subscriptions, and the
+    /// access key unless [`access_key`](Self::access_key) sets another. Without it everything is
+    /// in memory. For development use: every change is committed to disk before its answer.
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.data_dir = Some(dir.into());
+        self
+    }
+
     /// A webhook that receives chat events (see [`EventSubscription`]); may be given more than once.
     pub fn event_subscription(mut self, subscription: EventSubscription) -> Self {
         self.event_subscriptions.push(subscription);
@@ -264,7 +276,14 @@ impl EmulatorBuilder {
     /// is invalid.
     pub async fn start(self) -> Result<EmulatorHandle, EmulatorError> {
         self.faults.validate().map_err(EmulatorError::Config)?;
-        let key_text = match self.access_key {
+        let (mut store, kept) = match &self.data_dir {
+            Some(dir) => state::Store::open(dir, self.resource_id.map(|id| id.to_string()))?,
+            None => {
+                let id = self.resource_id.unwrap_or_else(uuid::Uuid::new_v4).to_string();
+                (state::Store::new(id), state::Kept::default())
+            }
+        };
+        let key_text = match self.access_key.or(kept.access_key) {
             Some(key) => key,
             None => {
                 let mut bytes = [0u8; 32];
@@ -289,10 +308,27 @@ impl EmulatorBuilder {
             IpAddr::V4(ip) => ip.to_string(),
         };
         let endpoint = format!("{scheme}://{host}:{}/", local_addr.port());
-        let resource_id = self.resource_id.unwrap_or_else(uuid::Uuid::new_v4).to_string();
+        let resource_id = store.resource_id().to_owned();
+        let signer = kept.signing_secret.map_or_else(token::TokenSigner::random, token::TokenSigner::from_secret);
+        let mut subscriptions = Vec::new();
+        for stored in kept.subscriptions {
+            let subscription: EventSubscription = serde_json::from_value(stored)
+                .map_err(|e| EmulatorError::Config(format!("a stored event subscription is unreadable ({e})")))?;
+            subscriptions.push(subscription);
+        }
+        for subscription in self.event_subscriptions {
+            if !subscriptions.contains(&subscription) {
+                subscriptions.push(subscription);
+            }
+        }
+        store.keep(&state::Kept {
+            signing_secret: Some(signer.secret()),
+            access_key: Some(key_text.clone()),
+            subscriptions: subscriptions.iter().map(|s| serde_json::to_value(s).unwrap_or_default()).collect(),
+        })?;
         let state = Arc::new(AppState {
-            store: Mutex::new(state::Store::new(resource_id.clone())),
-            signer: token::TokenSigner::random(),
+            store: Mutex::new(store),
+            signer,
             access_key,
             faults: faults::Faults::new(self.faults),
             teams: Mutex::new(self.teams),
@@ -302,7 +338,7 @@ impl EmulatorBuilder {
             body_read_timeout: self.timeouts.body_read,
             events: events::Events::new(&resource_id),
         });
-        for subscription in self.event_subscriptions {
+        for subscription in subscriptions {
             state.events.subscribe(subscription)?;
         }
         let (shutdown, signal) = oneshot::channel();
@@ -431,7 +467,12 @@ impl EmulatorHandle {
     ///
     /// [`EmulatorError::Config`] when the URL is not `https`, or `http` to a loopback host.
     pub fn subscribe_events(&self, subscription: EventSubscription) -> Result<(), EmulatorError> {
-        self.state.events.subscribe(subscription)
+        self.state.events.subscribe(subscription)?;
+        let subscriptions = self.state.events.subscriptions();
+        self.state.store().keep(&state::Kept {
+            subscriptions: subscriptions.iter().map(|s| serde_json::to_value(s).unwrap_or_default()).collect(),
+            ..Default::default()
+        })
     }
 
     /// The webhooks that receive chat events.

@@ -109,6 +109,11 @@ struct Args {
     #[arg(long, default_value_t = 60)]
     idle_timeout_secs: u64,
 
+    /// Keep users, tokens, threads, messages and event subscriptions in this folder, so that they
+    /// survive a restart (in memory when not given).
+    #[arg(long, env = "ACS_EMULATOR_DATA_DIR")]
+    data_dir: Option<std::path::PathBuf>,
+
     /// A webhook URL that receives chat events through the Event Grid emulation (repeatable).
     #[arg(long = "event-webhook")]
     event_webhooks: Vec<String>,
@@ -204,6 +209,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             Teams::Reject => TeamsExchange::NotConfigured,
             Teams::Issue => TeamsExchange::Issue { lifetime: None },
         });
+    if let Some(dir) = &args.data_dir {
+        builder = builder.data_dir(dir);
+    }
     for url in &args.event_webhooks {
         let schema = match args.event_schema {
             Schema::Eventgrid => EventSchema::EventGrid,

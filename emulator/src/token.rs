@@ -84,6 +84,16 @@ impl TokenSigner {
         Self { secret }
     }
 
+    /// A signer with a kept secret (of a data file).
+    pub(crate) fn from_secret(secret: [u8; 32]) -> Self {
+        Self { secret }
+    }
+
+    /// The secret, to keep in a data file.
+    pub(crate) fn secret(&self) -> [u8; 32] {
+        self.secret
+    }
+
     fn mac(&self) -> HmacSha256 {
         // HMAC accepts keys of any length, so this cannot fail.
         match HmacSha256::new_from_slice(&self.secret) {

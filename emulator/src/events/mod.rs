@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
 /// The schema events are delivered in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum EventSchema {
     /// The Event Grid schema: a JSON array of events; the subscription is validated with
     /// `Microsoft.EventGrid.SubscriptionValidationEvent`.
@@ -33,7 +33,7 @@ pub enum EventSchema {
 
 /// A webhook that receives chat events. Its URL may carry a secret (`?key=…`): `Debug` and the
 /// emulator's logs show it without its query.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventSubscription {
     /// Where events are posted (`http` to loopback, or `https`).
     pub url: String,

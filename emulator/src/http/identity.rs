@@ -124,7 +124,7 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
         }
         Op::GetAssignment(tenant, object) => {
             let store = state.store();
-            match store.assignments.get(&(tenant, object)) {
+            match store.assignment(&(tenant, object)) {
                 Some(body) => Ok(json_response(StatusCode::OK, body)),
                 None => Err(ApiError::not_found("The Teams extension assignment was not found.")),
             }
@@ -138,10 +138,10 @@ fn identity(state: &AppState, op: Op, incoming: &Incoming) -> Result<Response, A
                 client_ids: request.client_ids
             });
             let body = serde_json::to_value(&response).unwrap_or_default();
-            let existed = state.store().assignments.insert((tenant, object), body.clone()).is_some();
+            let existed = state.store().set_assignment((tenant, object), body.clone());
             Ok(json_response(if existed { StatusCode::OK } else { StatusCode::CREATED }, &body))
         }
-        Op::DeleteAssignment(tenant, object) => match state.store().assignments.remove(&(tenant, object)) {
+        Op::DeleteAssignment(tenant, object) => match state.store().remove_assignment(&(tenant, object)) {
             Some(_) => Ok(empty(StatusCode::NO_CONTENT)),
             None => Err(ApiError::not_found("The Teams extension assignment was not found.")),
         },

@@ -49,6 +49,33 @@ impl std::fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
+/// The locked store (see [`AppState::store`]).
+pub(crate) struct StoreGuard<'a>(MutexGuard<'a, Store>);
+
+impl std::ops::Deref for StoreGuard<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.0
+    }
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        // A development aid: a failed write is logged, the change stays marked and the next write
+        // tries it again; the in-memory state, which answers requests, is unaffected.
+        if let Err(error) = self.0.flush() {
+            tracing::error!(%error, "could not write the emulator's data file");
+        }
+    }
+}
+
 /// Everything a request handler needs.
 #[derive(Debug)]
 pub(crate) struct AppState {
@@ -67,8 +94,10 @@ pub(crate) struct AppState {
 }
 
 impl AppState {
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    /// The store, locked; with `--data-dir`, what the caller changed is written to the data file
+    /// before the lock is released.
+    pub(crate) fn store(&self) -> StoreGuard<'_> {
+        StoreGuard(self.store.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Mints a token for an existing identity.

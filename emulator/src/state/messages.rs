@@ -86,6 +86,7 @@ impl Store {
         let metadata = request.metadata.map(metadata_update).transpose()?;
         let now = now();
         let stamp = thread.next_stamp(now);
+        thread.changed_messages.insert(index);
         let message = &mut thread.messages[index].message;
         if let Some(content) = request.content {
             message.content.get_or_insert_with(Default::default).message = Some(content);
@@ -109,6 +110,7 @@ impl Store {
         }
         let now = now();
         let stamp = thread.next_stamp(now);
+        thread.changed_messages.insert(index);
         let message = &mut thread.messages[index].message;
         message.deleted_on = Some(now);
         message.version = stamp.to_string();

@@ -5,12 +5,16 @@
 //! - `identifiers`: identifiers from and to the wire;
 //! - `rules`: the service's validation rules;
 //! - `threads`: threads and their participants;
-//! - `messages`: messages and read receipts.
+//! - `messages`: messages and read receipts;
+//! - `persist`: the data file of `--data-dir`.
 
 mod identifiers;
 mod messages;
+mod persist;
 mod rules;
 mod threads;
+
+pub(crate) use persist::Kept;
 
 pub(crate) use identifiers::{canonical_identifier, identifier_model};
 
@@ -20,7 +24,8 @@ use acs_chat_models::{
     ChatMessage, ChatMessageContent, ChatMessageReadReceipt, ChatMessageType, ChatParticipant, ChatThreadProperties,
     CreateChatThreadResult,
 };
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
 use time::OffsetDateTime;
 
 /// The current time, truncated to milliseconds (the precision the emulator stores and sends).
@@ -38,14 +43,14 @@ fn unix_ms(time: OffsetDateTime) -> i64 {
 }
 
 /// An identity of the identity endpoint.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct UserRecord {
     deleted: bool,
     /// Tokens issued with an older generation are revoked.
     revocation: u64,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct ParticipantRecord {
     raw_id: String,
     participant: ChatParticipant,
@@ -57,22 +62,29 @@ impl ParticipantRecord {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 struct MessageRecord {
     seq: u64,
     sender: Option<String>,
     message: ChatMessage,
 }
 
-#[derive(Debug)]
+/// A thread. Its header (all but the messages) is stored as one record, each message as another.
+#[derive(Debug, Serialize, Deserialize)]
 struct ThreadRecord {
     /// Creation order among all threads.
     order: u64,
     properties: ChatThreadProperties,
     participants: Vec<ParticipantRecord>,
+    #[serde(skip)]
     messages: Vec<MessageRecord>,
+    #[serde(skip)]
     message_index: HashMap<String, usize>,
+    /// Messages added or changed since the last flush (indexes into `messages`).
+    #[serde(skip)]
+    changed_messages: BTreeSet<usize>,
     last_stamp: i64,
+    #[serde(with = "time::serde::rfc3339")]
     last_message_received_on: OffsetDateTime,
     read_receipts: Vec<ChatMessageReadReceipt>,
 }
@@ -96,6 +108,7 @@ impl ThreadRecord {
         message.sequence_id = seq.to_string();
         message.created_on = now;
         let id = message.id.clone();
+        self.changed_messages.insert(self.messages.len());
         self.message_index.insert(id.clone(), self.messages.len());
         self.messages.push(MessageRecord { seq, sender, message });
         self.last_message_received_on = now;
@@ -141,7 +154,11 @@ pub(crate) struct Store {
     threads: HashMap<String, ThreadRecord>,
     thread_counter: u64,
     repeatability: HashMap<(String, String), CreateChatThreadResult>,
-    pub(crate) assignments: HashMap<AssignmentKey, serde_json::Value>,
+    assignments: HashMap<AssignmentKey, serde_json::Value>,
+    /// The data file, with `--data-dir`.
+    disk: Option<persist::Disk>,
+    /// What changed since the last flush to the data file.
+    dirty: persist::Dirty,
 }
 
 /// The state of a token's identity, for bearer checks.
@@ -161,6 +178,8 @@ impl Store {
             thread_counter: 0,
             repeatability: HashMap::new(),
             assignments: HashMap::new(),
+            disk: None,
+            dirty: persist::Dirty::default(),
         }
     }
 
@@ -172,12 +191,14 @@ impl Store {
 
     pub(crate) fn create_user(&mut self) -> String {
         let id = format!("8:acs:{}_{}", self.resource_id, uuid::Uuid::new_v4());
+        self.dirty.users.insert(id.clone());
         self.users.insert(id.clone(), UserRecord { deleted: false, revocation: 0 });
         id
     }
 
     /// Registers an identity that did not come from `create_user` (Teams users of token exchanges).
     pub(crate) fn ensure_identity(&mut self, raw_id: &str) -> u64 {
+        self.dirty.users.insert(raw_id.to_owned());
         let user = self.users.entry(raw_id.to_owned()).or_insert(UserRecord { deleted: false, revocation: 0 });
         user.deleted = false;
         user.revocation
@@ -191,7 +212,9 @@ impl Store {
         }
     }
 
+    /// The user, to change (marked for the data file).
     fn active_user(&mut self, id: &str) -> Result<&mut UserRecord, ApiError> {
+        self.dirty.users.insert(id.to_owned());
         match self.users.get_mut(id) {
             Some(user) if !user.deleted => Ok(user),
             _ => Err(ApiError::not_found(format!("Identity {id} was not found.")).with_target("id")),
@@ -216,5 +239,20 @@ impl Store {
         Ok(())
     }
 
-    // ----- threads -----
+    // ----- Teams extension assignments -----
+
+    pub(crate) fn assignment(&self, key: &AssignmentKey) -> Option<&serde_json::Value> {
+        self.assignments.get(key)
+    }
+
+    /// Sets an assignment; whether one was replaced.
+    pub(crate) fn set_assignment(&mut self, key: AssignmentKey, body: serde_json::Value) -> bool {
+        self.dirty.assignments = true;
+        self.assignments.insert(key, body).is_some()
+    }
+
+    pub(crate) fn remove_assignment(&mut self, key: &AssignmentKey) -> Option<serde_json::Value> {
+        self.dirty.assignments = true;
+        self.assignments.remove(key)
+    }
 }

@@ -21,7 +21,11 @@ impl Store {
         }
     }
 
+    /// The thread, to change (marked for the data file).
     pub(super) fn live_thread_mut(&mut self, id: &str) -> Result<&mut ThreadRecord, ApiError> {
+        if self.threads.contains_key(id) {
+            self.dirty.threads.insert(id.to_owned());
+        }
         match self.threads.get_mut(id) {
             Some(thread) if thread.properties.deleted_on.is_none() => Ok(thread),
             _ => Err(ApiError::thread_not_found()),
@@ -142,6 +146,7 @@ impl Store {
             participants: valid.clone(),
             messages: Vec::new(),
             message_index: HashMap::new(),
+            changed_messages: Default::default(),
             last_stamp: 0,
             last_message_received_on: now,
             read_receipts: Vec::new(),
@@ -160,6 +165,8 @@ impl Store {
             ChatMessageType::TopicUpdated,
             model!(ChatMessageContent { topic: Some(request.topic), initiator_communication_identifier: initiator }),
         );
+        self.dirty.threads.insert(id.clone());
+        self.dirty.counter = true;
         self.threads.insert(id, thread);
         let result = model!(CreateChatThreadResult {
             chat_thread: Some(properties),
@@ -167,6 +174,7 @@ impl Store {
         });
         if let Some(key) = repeatability_id {
             self.repeatability.insert((caller.to_owned(), key.to_owned()), result.clone());
+            self.dirty.repeatability.insert((caller.to_owned(), key.to_owned()));
         }
         Ok(result)
     }
