@@ -50,3 +50,54 @@ pub fn json_files_under<'a>(paths: impl IntoIterator<Item = &'a String>, folder:
     files.sort();
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files in memory, listed like a pinned reader lists them.
+    struct Files(Vec<(String, String)>);
+
+    impl SpecReader for Files {
+        fn read(&self, path: &str) -> std::result::Result<String, String> {
+            self.0.iter().find(|(p, _)| p == path).map(|(_, t)| t.clone()).ok_or_else(|| "no such file".into())
+        }
+
+        fn list_json(&self, folder: &str) -> std::result::Result<Vec<String>, String> {
+            Ok(json_files_under(self.0.iter().map(|(p, _)| p), folder))
+        }
+    }
+
+    fn files(list: &[(&str, &str)]) -> Files {
+        Files(list.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect())
+    }
+
+    #[test]
+    fn folders_are_relative_to_the_root_spec_and_read_in_order() {
+        let reader = files(&[
+            ("spec/v1/api.json", "{}"),
+            ("spec/v1/examples/b.json", "[]"),
+            ("spec/v1/examples/a.json", r#"{"type":"T"}"#),
+            ("spec/v1/examples/notes.md", "not JSON, not listed"),
+            ("spec/v1/other/c.json", "{}"),
+        ]);
+        let loaded = load_event_examples(&reader, "spec/v1/api.json", &["examples".into()]).unwrap();
+        let names: Vec<&str> = loaded.iter().map(|f| f.file.as_str()).collect();
+        assert_eq!(names, ["spec/v1/examples/a.json", "spec/v1/examples/b.json"]);
+        assert_eq!(loaded[0].content["type"], "T");
+    }
+
+    #[test]
+    fn an_empty_folder_and_a_broken_file_are_located_errors() {
+        let reader = files(&[("spec/api.json", "{}"), ("spec/examples/bad.json", "{ not json")]);
+        let empty = load_event_examples(&reader, "spec/api.json", &["nothing".into(), "examples".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(empty.contains("spec/api.json") && empty.contains("event_examples/0"), "{empty}");
+        assert!(empty.contains("holds no .json event examples"), "{empty}");
+        let broken = load_event_examples(&reader, "spec/api.json", &["examples".into()]).unwrap_err().to_string();
+        assert!(broken.contains("spec/examples/bad.json"), "{broken}");
+        let escape = load_event_examples(&reader, "spec/api.json", &["../../outside".into()]).unwrap_err().to_string();
+        assert!(escape.contains("event_examples/0"), "{escape}");
+    }
+}

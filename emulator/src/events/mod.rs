@@ -124,6 +124,8 @@ struct Subscriber {
 pub(crate) struct Events {
     topic: String,
     subscribers: Mutex<Vec<Subscriber>>,
+    /// Held from a change to the queueing of its events.
+    order: Mutex<()>,
 }
 
 impl std::fmt::Debug for Events {
@@ -140,7 +142,13 @@ impl Events {
                 "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/emulator/providers/Microsoft.Communication/communicationServices/{resource}"
             ),
             subscribers: Mutex::new(Vec::new()),
+            order: Mutex::new(()),
         }
+    }
+
+    /// Makes a chat change and the queueing of its events one step (see `http::chat::handle`).
+    pub(crate) fn in_order(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.order.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Starts delivering to `subscription` (on the current Tokio runtime).

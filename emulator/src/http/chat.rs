@@ -19,6 +19,9 @@ use time::OffsetDateTime;
 /// Runs a Chat operation for the user `caller`, then publishes the events of the change it made
 /// (only when some webhook subscribed).
 pub(super) fn handle(state: &AppState, incoming: Incoming, caller: &str) -> Result<Response, ApiError> {
+    // With subscribers, a change and the reading of its events happen as one step, so events are
+    // queued in the order of the changes and describe the state each change left.
+    let _in_order = state.events.active().then(|| state.events.in_order());
     let before = match (&incoming.op, state.events.active()) {
         (Op::DeleteThread(id) | Op::RemoveParticipant(id), true) => state.store().thread_snapshot(id),
         _ => None,

@@ -413,3 +413,45 @@ async fn the_axum_route_refuses_a_body_over_the_bound() {
     assert_eq!(response.status(), 413);
     assert!(webhook.seen.lock().unwrap().is_empty());
 }
+
+/// Eight senders at once into one thread: the events arrive in the order the emulator applied the
+/// messages (message ids grow with each message of a thread).
+#[tokio::test]
+async fn concurrent_changes_are_delivered_in_the_order_they_were_made() {
+    let webhook = TestWebhook::start(0).await;
+    let subscription = EventSubscription::new(&webhook.url, EventSchema::EventGrid)
+        .with_event_types(["Microsoft.Communication.ChatMessageReceivedInThread"]);
+    let emulator = Emulator::builder().event_subscription(subscription).start().await.unwrap();
+    let identity = CommunicationIdentityClient::from_connection_string(emulator.connection_string(), None).unwrap();
+    let user = identity.create_user_and_token([CommunicationTokenScope::Chat], None).await.unwrap();
+    let chat =
+        ChatClient::new(emulator.endpoint(), CommunicationTokenCredential::from_access_token(user.access_token), None)
+            .unwrap();
+    let participants = vec![ChatParticipant::new(user.user.clone())];
+    let created = chat
+        .create_chat_thread("Busy", Some(CreateChatThreadOptions { participants, ..Default::default() }))
+        .await
+        .unwrap();
+    let thread = chat.chat_thread_client(&created.thread.id).unwrap();
+    use futures::StreamExt;
+    let sends = futures::stream::iter(0..200)
+        .map(|i| {
+            let thread = &thread;
+            async move { thread.send_message(&format!("m{i}"), None).await.unwrap() }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    webhook.wait_for("200 messages", |events| events.len() >= 200).await;
+    let ids: Vec<u64> = webhook
+        .events()
+        .iter()
+        .map(|e| match &e.event {
+            ChatEvent::MessageReceivedInThread(m) => m.message_id.parse().unwrap(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(ids.len(), sends.len());
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "out of order: {ids:?}");
+    emulator.shutdown().await;
+}
