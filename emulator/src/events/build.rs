@@ -65,6 +65,32 @@ fn for_recipient(data: &Value, recipient: &str) -> Value {
     data
 }
 
+/// A change's thread-level event (`kinds[0]`, `subject`) and one event per recipient (`kinds[1]`,
+/// `{subject}/recipient/{raw id}`, the data naming the recipient), each checked against its
+/// generated model (`InThread`, `PerUser`).
+fn fan_out<InThread, PerUser>(
+    kinds: [&'static str; 2],
+    subject: &str,
+    data: &Value,
+    recipients: &[String],
+) -> Vec<Outgoing>
+where
+    InThread: DeserializeOwned + Serialize,
+    PerUser: DeserializeOwned + Serialize,
+{
+    let [in_thread, per_user] = kinds;
+    let mut events: Vec<Outgoing> =
+        event(in_thread, subject.to_owned(), checked::<InThread>(in_thread, data.clone())).into_iter().collect();
+    for recipient in recipients {
+        events.extend(event(
+            per_user,
+            format!("{subject}/recipient/{recipient}"),
+            checked::<PerUser>(per_user, for_recipient(data, recipient)),
+        ));
+    }
+    events
+}
+
 fn metadata(map: &Option<std::collections::HashMap<String, String>>) -> Value {
     serde_json::to_value(map.clone().unwrap_or_default()).unwrap_or_else(|_| json!({}))
 }
@@ -108,44 +134,34 @@ pub(crate) fn message_events(
         data.insert("deleteTime".into(), json!(text_time(message.deleted_on.unwrap_or_else(OffsetDateTime::now_utc))));
     }
     let data = Value::Object(data);
-    let in_thread_subject = format!("thread/{thread_id}/sender/{sender}");
-    let (in_thread, per_user) = match change {
-        MessageChange::Received => (
-            event(
-                "Microsoft.Communication.ChatMessageReceivedInThread",
-                in_thread_subject,
-                checked::<eg::AcsChatMessageReceivedInThreadEventData>("ChatMessageReceivedInThread", data.clone()),
-            ),
-            "Microsoft.Communication.ChatMessageReceived",
-        ),
-        MessageChange::Edited => (
-            event(
-                "Microsoft.Communication.ChatMessageEditedInThread",
-                in_thread_subject,
-                checked::<eg::AcsChatMessageEditedInThreadEventData>("ChatMessageEditedInThread", data.clone()),
-            ),
-            "Microsoft.Communication.ChatMessageEdited",
-        ),
-        MessageChange::Deleted => (
-            event(
-                "Microsoft.Communication.ChatMessageDeletedInThread",
-                in_thread_subject,
-                checked::<eg::AcsChatMessageDeletedInThreadEventData>("ChatMessageDeletedInThread", data.clone()),
-            ),
-            "Microsoft.Communication.ChatMessageDeleted",
-        ),
-    };
-    let mut events: Vec<Outgoing> = in_thread.into_iter().collect();
-    for recipient in recipients.iter().filter(|r| **r != sender) {
-        let data = for_recipient(&data, recipient);
-        let data = match change {
-            MessageChange::Received => checked::<eg::AcsChatMessageReceivedEventData>(per_user, data),
-            MessageChange::Edited => checked::<eg::AcsChatMessageEditedEventData>(per_user, data),
-            MessageChange::Deleted => checked::<eg::AcsChatMessageDeletedEventData>(per_user, data),
-        };
-        events.extend(event(per_user, format!("thread/{thread_id}/sender/{sender}/recipient/{recipient}"), data));
+    let subject = format!("thread/{thread_id}/sender/{sender}");
+    let others: Vec<String> = recipients.iter().filter(|r| **r != sender).cloned().collect();
+    match change {
+        MessageChange::Received => {
+            fan_out::<eg::AcsChatMessageReceivedInThreadEventData, eg::AcsChatMessageReceivedEventData>(
+                ["Microsoft.Communication.ChatMessageReceivedInThread", "Microsoft.Communication.ChatMessageReceived"],
+                &subject,
+                &data,
+                &others,
+            )
+        }
+        MessageChange::Edited => {
+            fan_out::<eg::AcsChatMessageEditedInThreadEventData, eg::AcsChatMessageEditedEventData>(
+                ["Microsoft.Communication.ChatMessageEditedInThread", "Microsoft.Communication.ChatMessageEdited"],
+                &subject,
+                &data,
+                &others,
+            )
+        }
+        MessageChange::Deleted => {
+            fan_out::<eg::AcsChatMessageDeletedInThreadEventData, eg::AcsChatMessageDeletedEventData>(
+                ["Microsoft.Communication.ChatMessageDeletedInThread", "Microsoft.Communication.ChatMessageDeleted"],
+                &subject,
+                &data,
+                &others,
+            )
+        }
     }
-    events
 }
 
 /// A participant as thread events describe one.
@@ -179,24 +195,14 @@ pub(crate) fn thread_created(
     if let Some(policy) = &thread.retention_policy {
         data["retentionPolicy"] = serde_json::to_value(policy).unwrap_or(Value::Null);
     }
-    let mut events: Vec<Outgoing> = event(
-        "Microsoft.Communication.ChatThreadCreated",
-        format!("thread/{}/createdBy/{creator}", thread.id),
-        checked::<eg::AcsChatThreadCreatedEventData>("ChatThreadCreated", data.clone()),
+    let recipients: Vec<String> =
+        participants.iter().filter_map(|p| p.communication_identifier.raw_id.clone()).collect();
+    fan_out::<eg::AcsChatThreadCreatedEventData, eg::AcsChatThreadCreatedWithUserEventData>(
+        ["Microsoft.Communication.ChatThreadCreated", "Microsoft.Communication.ChatThreadCreatedWithUser"],
+        &format!("thread/{}/createdBy/{creator}", thread.id),
+        &data,
+        &recipients,
     )
-    .into_iter()
-    .collect();
-    for recipient in participants.iter().filter_map(|p| p.communication_identifier.raw_id.clone()) {
-        events.extend(event(
-            "Microsoft.Communication.ChatThreadCreatedWithUser",
-            format!("thread/{}/createdBy/{creator}/recipient/{recipient}", thread.id),
-            checked::<eg::AcsChatThreadCreatedWithUserEventData>(
-                "ChatThreadCreatedWithUser",
-                for_recipient(&data, &recipient),
-            ),
-        ));
-    }
-    events
 }
 
 /// The events of a thread's properties changed by `editor`.
@@ -218,24 +224,15 @@ pub(crate) fn thread_updated(
     if let Some(policy) = &thread.retention_policy {
         data["retentionPolicy"] = serde_json::to_value(policy).unwrap_or(Value::Null);
     }
-    let mut events: Vec<Outgoing> = event(
-        "Microsoft.Communication.ChatThreadPropertiesUpdated",
-        format!("thread/{}/editedBy/{editor}", thread.id),
-        checked::<eg::AcsChatThreadPropertiesUpdatedEventData>("ChatThreadPropertiesUpdated", data.clone()),
-    )
-    .into_iter()
-    .collect();
-    for recipient in recipients {
-        events.extend(event(
+    fan_out::<eg::AcsChatThreadPropertiesUpdatedEventData, eg::AcsChatThreadPropertiesUpdatedPerUserEventData>(
+        [
+            "Microsoft.Communication.ChatThreadPropertiesUpdated",
             "Microsoft.Communication.ChatThreadPropertiesUpdatedPerUser",
-            format!("thread/{}/editedBy/{editor}/recipient/{recipient}", thread.id),
-            checked::<eg::AcsChatThreadPropertiesUpdatedPerUserEventData>(
-                "ChatThreadPropertiesUpdatedPerUser",
-                for_recipient(&data, recipient),
-            ),
-        ));
-    }
-    events
+        ],
+        &format!("thread/{}/editedBy/{editor}", thread.id),
+        &data,
+        recipients,
+    )
 }
 
 /// The events of a thread deleted by `deleter`.
@@ -252,24 +249,12 @@ pub(crate) fn thread_deleted(
         "deletedByCommunicationIdentifier": identifier(deleter),
         "deleteTime": text_time(OffsetDateTime::now_utc()),
     });
-    let mut events: Vec<Outgoing> = event(
-        "Microsoft.Communication.ChatThreadDeleted",
-        format!("thread/{}/deletedBy/{deleter}", thread.id),
-        checked::<eg::AcsChatThreadDeletedEventData>("ChatThreadDeleted", data.clone()),
+    fan_out::<eg::AcsChatThreadDeletedEventData, eg::AcsChatThreadWithUserDeletedEventData>(
+        ["Microsoft.Communication.ChatThreadDeleted", "Microsoft.Communication.ChatThreadWithUserDeleted"],
+        &format!("thread/{}/deletedBy/{deleter}", thread.id),
+        &data,
+        recipients,
     )
-    .into_iter()
-    .collect();
-    for recipient in recipients {
-        events.extend(event(
-            "Microsoft.Communication.ChatThreadWithUserDeleted",
-            format!("thread/{}/deletedBy/{deleter}/recipient/{recipient}", thread.id),
-            checked::<eg::AcsChatThreadWithUserDeletedEventData>(
-                "ChatThreadWithUserDeleted",
-                for_recipient(&data, recipient),
-            ),
-        ));
-    }
-    events
 }
 
 /// The events of a participant added (`added`) or removed by `actor`.
@@ -281,49 +266,46 @@ pub(crate) fn participant_changed(
     recipients: &[String],
 ) -> Vec<Outgoing> {
     let raw = who.communication_identifier.raw_id.clone().unwrap_or_default();
-    let (field, by, in_thread, per_user, word) = if added {
-        (
-            "participantAdded",
-            "addedByCommunicationIdentifier",
-            "Microsoft.Communication.ChatThreadParticipantAdded",
-            "Microsoft.Communication.ChatParticipantAddedToThreadWithUser",
-            "participantadded",
-        )
+    let (field, by, word) = if added {
+        ("participantAdded", "addedByCommunicationIdentifier", "participantadded")
     } else {
-        (
-            "participantRemoved",
-            "removedByCommunicationIdentifier",
-            "Microsoft.Communication.ChatThreadParticipantRemoved",
-            "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser",
-            "participantremoved",
-        )
+        ("participantRemoved", "removedByCommunicationIdentifier", "participantremoved")
     };
+    // `createTime` is read by the per-user models only (the thread-level ones drop it).
     let data = json!({
         "transactionId": uuid::Uuid::new_v4().to_string(),
         "threadId": thread.id,
         "time": text_time(OffsetDateTime::now_utc()),
+        "createTime": text_time(thread.created_on),
         by: identifier(actor),
         field: participant(who),
         "version": version_now(),
     });
-    let checked_in_thread = if added {
-        checked::<eg::AcsChatParticipantAddedToThreadEventData>(in_thread, data.clone())
+    let subject = format!("thread/{}/{word}/{raw}", thread.id);
+    if added {
+        fan_out::<eg::AcsChatParticipantAddedToThreadEventData, eg::AcsChatParticipantAddedToThreadWithUserEventData>(
+            [
+                "Microsoft.Communication.ChatThreadParticipantAdded",
+                "Microsoft.Communication.ChatParticipantAddedToThreadWithUser",
+            ],
+            &subject,
+            &data,
+            recipients,
+        )
     } else {
-        checked::<eg::AcsChatParticipantRemovedFromThreadEventData>(in_thread, data.clone())
-    };
-    let mut events: Vec<Outgoing> =
-        event(in_thread, format!("thread/{}/{word}/{raw}", thread.id), checked_in_thread).into_iter().collect();
-    for recipient in recipients {
-        let mut data = for_recipient(&data, recipient);
-        data["createTime"] = json!(text_time(thread.created_on));
-        let data = if added {
-            checked::<eg::AcsChatParticipantAddedToThreadWithUserEventData>(per_user, data)
-        } else {
-            checked::<eg::AcsChatParticipantRemovedFromThreadWithUserEventData>(per_user, data)
-        };
-        events.extend(event(per_user, format!("thread/{}/{word}/{raw}/recipient/{recipient}", thread.id), data));
+        fan_out::<
+            eg::AcsChatParticipantRemovedFromThreadEventData,
+            eg::AcsChatParticipantRemovedFromThreadWithUserEventData,
+        >(
+            [
+                "Microsoft.Communication.ChatThreadParticipantRemoved",
+                "Microsoft.Communication.ChatParticipantRemovedFromThreadWithUser",
+            ],
+            &subject,
+            &data,
+            recipients,
+        )
     }
-    events
 }
 
 /// The event of a typing notification.
@@ -344,7 +326,10 @@ pub(crate) fn typing(thread_id: &str, sender: &str, display_name: Option<&str>) 
     event(
         "Microsoft.Communication.ChatTypingIndicatorReceivedInThread",
         format!("thread/{thread_id}/sender/{sender}"),
-        checked::<eg::AcsChatTypingIndicatorReceivedInThreadEventData>("ChatTypingIndicatorReceivedInThread", data),
+        checked::<eg::AcsChatTypingIndicatorReceivedInThreadEventData>(
+            "Microsoft.Communication.ChatTypingIndicatorReceivedInThread",
+            data,
+        ),
     )
     .into_iter()
     .collect()
