@@ -4,14 +4,14 @@
 //! ```sh
 //! # On a laptop: an emulator in this process delivers events to the bot's webhook; a user
 //! # says three things in a thread and the bot answers each.
-//! cargo run -p acs_chat_events --features axum --example echo_bot
+//! cargo run -p acs_chat_events --example echo_bot
 //!
 //! # Against Azure: the bot listens on ECHO_BOT_LISTEN (default 127.0.0.1:8080), at the path
 //! # /events; create an Event Grid subscription of your ACS resource to the public URL printed,
 //! # with the chat events, and add the bot's user (printed) to a thread.
 //! ACS_CONNECTION_STRING="endpoint=https://<resource>.communication.azure.com/;accesskey=<key>" \
 //! ECHO_BOT_PUBLIC_URL="https://<your tunnel or host>" \
-//!     cargo run -p acs_chat_events --features axum --example echo_bot
+//!     cargo run -p acs_chat_events --example echo_bot
 //! ```
 //!
 //! The webhook URL carries a shared secret (`?key=…`, from ECHO_BOT_KEY or generated) that the
