@@ -110,96 +110,10 @@ pub(super) fn example_tests(cases: &[ExampleCase], examples_root: &str) -> Token
         //! bodies and event data deserialize (or, where upstream's example contradicts the spec, are
         //! shown not to). The files are read from `$ACS_SPECS_ROOT`, else
         //! `$AZURE_REST_API_SPECS`, else the specs root the crate was generated from.
-        #![allow(dead_code)] // a spec's examples may not need every helper
+        use acs_rest_core::example_checks::*;
 
-        use serde::{de::DeserializeOwned, Serialize};
-        use serde_json::Value;
-
-        fn load(file: &str) -> Value {
-            let root = std::env::var("ACS_SPECS_ROOT")
-                .or_else(|_| std::env::var("AZURE_REST_API_SPECS"))
-                .unwrap_or_else(|_| format!("{}/{}", env!("CARGO_MANIFEST_DIR"), #examples_root));
-            let path = std::path::Path::new(&root).join(file);
-            let text = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("cannot read example {}: {e}; set ACS_SPECS_ROOT to the specs root", path.display()));
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("example {} is not JSON: {e}", path.display()))
-        }
-
-        /// Values compare by meaning, whatever their textual form: times as instants, numbers as
-        /// numbers, UUIDs in lowercase, durations as seconds, a `null` property as an absent one.
-        fn normalize(value: Value) -> Value {
-            match value {
-                Value::String(text) => {
-                    if let Ok(instant) = acs_rest_core::formats::parse_rfc3339(&text) {
-                        return Value::String(format!("instant:{}", instant.unix_timestamp_nanos()));
-                    }
-                    if let Ok(instant) = acs_rest_core::formats::parse_rfc7231(&text) {
-                        return Value::String(format!("instant:{}", instant.unix_timestamp_nanos()));
-                    }
-                    if let Ok(duration) = acs_rest_core::formats::parse_duration(&text) {
-                        return Value::String(format!("duration:{}", duration.whole_nanoseconds()));
-                    }
-                    if text.len() == 36 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
-                        return Value::String(text.to_ascii_lowercase());
-                    }
-                    Value::String(text)
-                }
-                Value::Number(number) => match number.as_f64() {
-                    Some(float) => Value::String(format!("number:{float}")),
-                    None => Value::Number(number),
-                },
-                Value::Array(items) => Value::Array(items.into_iter().map(normalize).collect()),
-                // `null` and absent mean the same.
-                Value::Object(map) => {
-                    Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalize(v))).collect())
-                }
-                other => other,
-            }
-        }
-
-        fn request_round_trips<T: DeserializeOwned + Serialize>(example: &Value, parameter: &str) {
-            let body = example["parameters"].get(parameter).unwrap_or_else(|| panic!("the example has no `{parameter}` parameter"));
-            let model: T = serde_json::from_value(body.clone()).unwrap_or_else(|e| panic!("request `{parameter}` does not deserialize: {e}"));
-            let again = serde_json::to_value(&model).expect("models serialize");
-            assert_eq!(normalize(again), normalize(body.clone()), "request `{parameter}` does not round-trip");
-        }
-
-        fn response_deserializes<T: DeserializeOwned>(example: &Value, code: &str) {
-            let body = example["responses"][code].get("body").unwrap_or_else(|| panic!("response {code} of the example has no body"));
-            serde_json::from_value::<T>(body.clone()).unwrap_or_else(|e| panic!("response {code} does not deserialize: {e}"));
-        }
-
-        fn response_has_no_body(example: &Value, code: &str) {
-            let response = &example["responses"][code];
-            assert!(response.is_object(), "the example has no response {code}");
-            assert!(response.get("body").is_none_or(Value::is_null), "response {code} has a body, but the operation declares none");
-        }
-
-        fn event_data_deserializes<T: DeserializeOwned>(example: &Value, pointer: &str) {
-            let data = example.pointer(pointer).unwrap_or_else(|| panic!("the example has no {pointer}"));
-            serde_json::from_value::<T>(data.clone()).unwrap_or_else(|e| panic!("event data {pointer} does not deserialize: {e}"));
-        }
-
-        /// Upstream's example predates the spec: the test shows the contradiction, and fails once
-        /// the example is fixed (regenerate then).
-        fn event_data_contradicts_spec<T: DeserializeOwned>(example: &Value, pointer: &str, why: &str) {
-            let data = example.pointer(pointer).unwrap_or_else(|| panic!("the example has no {pointer}"));
-            assert!(
-                serde_json::from_value::<T>(data.clone()).is_err(),
-                "event data {pointer} was generated as contradicting the spec ({why}) but now deserializes: regenerate"
-            );
-        }
-
-        /// The spec documents no model for the event type: nothing to check the data against, and
-        /// the test says so rather than skipping the example.
-        fn event_has_no_model(example: &Value, pointer: &str, event_type: &str) {
-            let data = example.pointer(pointer).unwrap_or_else(|| panic!("the example has no {pointer}"));
-            assert!(!data.is_null(), "event data {pointer} is missing");
-            eprintln!("{event_type}: the spec documents no model for this event type; its data is not checked");
-        }
-
-        fn response_exists(example: &Value, code: &str) {
-            assert!(example["responses"][code].is_object(), "the example has no response {code}");
+        fn load(file: &str) -> serde_json::Value {
+            acs_rest_core::example_checks::load(&format!("{}/{}", env!("CARGO_MANIFEST_DIR"), #examples_root), file)
         }
 
         #( #tests )*

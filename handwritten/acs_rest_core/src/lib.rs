@@ -5,6 +5,7 @@
 //! does (pipeline, retry policy, `Pager`, `Poller`, errors) is used as is; this crate adds what a
 //! generated operation needs on top of it:
 //!
+//! - [`example_checks`] (always built): the assertions of the generated example tests.
 //! - [`formats`] (always built, no HTTP dependency): the serde formats of model fields (RFC 3339,
 //!   RFC 7231 and Unix times, ISO 8601 dates and durations, base64), also inside options, arrays and
 //!   maps.
@@ -24,6 +25,7 @@
 //!     encoding and endpoint checks ([`url`]), typed response headers ([`headers`]).
 #![forbid(unsafe_code)]
 
+pub mod example_checks;
 pub mod formats;
 
 #[cfg(feature = "http")]
