@@ -18,11 +18,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 const POST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Delivers the events of `queue` to the subscription until the emulator stops.
-pub(super) async fn run(
-    subscription: EventSubscription,
-    topic: String,
-    mut queue: mpsc::UnboundedReceiver<Arc<Outgoing>>,
-) {
+pub(super) async fn run(subscription: EventSubscription, topic: String, mut queue: mpsc::Receiver<Arc<Outgoing>>) {
     let url = subscription.shown_url();
     let Ok(client) = reqwest::Client::builder().timeout(POST_TIMEOUT).build() else {
         tracing::error!(%url, "cannot build the HTTP client for event delivery");

@@ -105,6 +105,10 @@ impl std::fmt::Debug for EventSubscription {
     }
 }
 
+/// The most events waiting for one webhook; more are dropped (with a warning), so a webhook that
+/// is down cannot make the emulator's memory grow without bound.
+const QUEUE_LIMIT: usize = 100_000;
+
 /// One event to deliver.
 #[derive(Clone, Debug)]
 pub(crate) struct Outgoing {
@@ -117,7 +121,7 @@ pub(crate) struct Outgoing {
 
 struct Subscriber {
     subscription: EventSubscription,
-    queue: mpsc::UnboundedSender<Arc<Outgoing>>,
+    queue: mpsc::Sender<Arc<Outgoing>>,
 }
 
 /// The subscriptions of one emulator and their delivery tasks.
@@ -154,7 +158,7 @@ impl Events {
     /// Starts delivering to `subscription` (on the current Tokio runtime).
     pub(crate) fn subscribe(&self, subscription: EventSubscription) -> Result<(), EmulatorError> {
         subscription.validate()?;
-        let (queue, receiver) = mpsc::unbounded_channel();
+        let (queue, receiver) = mpsc::channel(QUEUE_LIMIT);
         tokio::spawn(delivery::run(subscription.clone(), self.topic.clone(), receiver));
         self.subscribers.lock().unwrap_or_else(|e| e.into_inner()).push(Subscriber { subscription, queue });
         Ok(())
@@ -175,7 +179,13 @@ impl Events {
         let subscribers = self.subscribers.lock().unwrap_or_else(|e| e.into_inner());
         for event in events.into_iter().map(Arc::new) {
             for subscriber in subscribers.iter().filter(|s| s.subscription.wants(event.event_type)) {
-                let _ = subscriber.queue.send(Arc::clone(&event));
+                if let Err(mpsc::error::TrySendError::Full(event)) = subscriber.queue.try_send(Arc::clone(&event)) {
+                    tracing::warn!(
+                        url = %subscriber.subscription.shown_url(),
+                        id = %event.id,
+                        "event dropped: {QUEUE_LIMIT} events already wait for this webhook"
+                    );
+                }
             }
         }
     }

@@ -66,6 +66,7 @@ impl WebhookRequest<'_> {
 
 /// What to answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WebhookResponse {
     /// The status code.
     pub status: u16,
