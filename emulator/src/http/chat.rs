@@ -21,13 +21,15 @@ use time::OffsetDateTime;
 pub(super) fn handle(state: &AppState, incoming: Incoming, caller: &str) -> Result<Response, ApiError> {
     // With subscribers, a change and the reading of its events happen as one step, so events are
     // queued in the order of the changes and describe the state each change left.
-    let _in_order = state.events.active().then(|| state.events.in_order());
-    let before = match (&incoming.op, state.events.active()) {
+    // Read once: a subscription added meanwhile starts with the next request.
+    let publishing = state.events.active();
+    let _in_order = publishing.then(|| state.events.in_order());
+    let before = match (&incoming.op, publishing) {
         (Op::DeleteThread(id) | Op::RemoveParticipant(id), true) => state.store().thread_snapshot(id),
         _ => None,
     };
     let response = chat(state, incoming.op.clone(), &incoming, caller)?;
-    if state.events.active() {
+    if publishing {
         let published = publish(state, &incoming, caller, &response, before);
         state.events.publish(published);
     }

@@ -2,6 +2,8 @@
 //! crate's axum router, over loopback HTTP, in both schemas: the handshake first, then each change
 //! as its typed event, in order; a webhook that fails twice still receives everything.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -343,17 +345,7 @@ fn through_model(event_type: &str, data: &serde_json::Value) -> Result<serde_jso
 /// The data fields that the spec's examples of `event_type` carry and its model declares (older
 /// examples also carry fields the spec dropped), from the first example that fits the model.
 fn example_fields(event_type: &str) -> Option<Vec<String>> {
-    let root = std::env::var_os("ACS_SPECS_ROOT")
-        .or_else(|| std::env::var_os("AZURE_REST_API_SPECS"))
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"));
-    let examples = root.join("specification/eventgrid/data-plane/Microsoft.Communication/stable/2018-01-01/examples");
-    let mut files = Vec::new();
-    for folder in ["event-grid-schema", "cloud-events-schema"] {
-        let folder = examples.join(folder);
-        let entries = std::fs::read_dir(&folder).unwrap_or_else(|e| panic!("{}: {e}", folder.display()));
-        files.extend(entries.map(|entry| entry.unwrap().path()));
-    }
+    let files = ["event-grid-schema", "cloud-events-schema"].into_iter().flat_map(common::chat_examples);
     for file in files {
         let example: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
         let events = match example {

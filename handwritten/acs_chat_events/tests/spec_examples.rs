@@ -1,29 +1,10 @@
 //! Every chat event example of the Event Grid ACS spec, in both schemas, parses into the variant
 //! of its event type, with the fields that identify it.
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use acs_chat_events::{parse_delivery, ChatEvent, Delivery, EventSchema, CHAT_EVENT_TYPES};
-
-const EXAMPLES: &str = "specification/eventgrid/data-plane/Microsoft.Communication/stable/2018-01-01/examples";
-
-fn specs_root() -> PathBuf {
-    std::env::var_os("ACS_SPECS_ROOT")
-        .or_else(|| std::env::var_os("AZURE_REST_API_SPECS"))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"))
-}
-
-fn chat_examples(schema_folder: &str) -> Vec<PathBuf> {
-    let folder = specs_root().join(EXAMPLES).join(schema_folder);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .unwrap_or_else(|e| panic!("{}: {e} (set ACS_SPECS_ROOT to the specs root)", folder.display()))
-        .map(|entry| entry.expect("a folder entry").path())
-        .filter(|path| path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("chat_")))
-        .collect();
-    files.sort();
-    files
-}
+use common::chat_examples;
 
 /// The variant's own fields are there: who and what the event is about.
 fn assert_identifies(event: &ChatEvent, file: &str) {
