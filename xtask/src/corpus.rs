@@ -31,7 +31,10 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
     let generate_time = generate_start.elapsed();
     let spec_files = collect_specs(&manifest, specs)?;
     workspace::write(&out, &generated.files, &spec_files, repo)?;
-    let behaviour = behaviour_crates(repo, &out, &manifest)?;
+    let tests_folder = manifest_path.parent().unwrap_or(Path::new(".")).join("corpus_tests");
+    let behaviour = behaviour_crates(repo, &out, &manifest, &tests_folder)?;
+    let behaviour_members: Vec<String> = behaviour.values().map(|name| format!("behaviour/{name}")).collect();
+    workspace::write_members(&out, &behaviour_members)?;
     for warning in &generated.warnings {
         println!("warning: {warning}");
     }
@@ -42,7 +45,8 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
         &["clippy", "--workspace", "--all-targets", "--offline", "--quiet", "--", "-D", "warnings"],
     )?;
 
-    println!("{:<16} {:>10} {:>7} {:>7} {:>7}  result", "spec", "operations", "models", "lines", "tests");
+    let width = manifest.services.keys().map(String::len).max().unwrap_or(0).max(16);
+    println!("{:<width$} {:>10} {:>7} {:>7} {:>7}  result", "spec", "operations", "models", "lines", "tests");
     let mut failures = Vec::new();
     let mut totals = (0, 0, 0, 0);
     for key in manifest.order(&manifest_path.display().to_string()).map_err(|e| e.to_string())? {
@@ -57,13 +61,16 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
         let lines: usize = stats.iter().map(|s| s.lines).sum();
         let (passed, ok) = test_crates(&out, repo, &crates)?;
         totals = (totals.0 + operations, totals.1 + models, totals.2 + lines, totals.3 + passed);
-        println!("{key:<16} {operations:>10} {models:>7} {lines:>7} {passed:>7}  {}", if ok { "ok" } else { "FAILED" });
+        println!(
+            "{key:<width$} {operations:>10} {models:>7} {lines:>7} {passed:>7}  {}",
+            if ok { "ok" } else { "FAILED" }
+        );
         if !ok {
             failures.push(key.to_string());
         }
     }
     println!(
-        "{:<16} {:>10} {:>7} {:>7} {:>7}  {} of {} specs pass, in {:.1?}",
+        "{:<width$} {:>10} {:>7} {:>7} {:>7}  {} of {} specs pass, in {:.1?}",
         "total",
         totals.0,
         totals.1,
@@ -81,17 +88,18 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
 }
 
 /// Every pinned file of every service, laid out for the example tests.
-/// The behaviour tests of `specs/corpus_tests/KEY.rs`, each made a test crate of the corpus
+/// The behaviour tests of `KEY.rs` in `corpus_tests/` beside the manifest, each made a test crate of the corpus
 /// workspace (`behaviour/corpus_KEY_behaviour`) that depends on the service's generated crates;
 /// by service key, the crate names.
 fn behaviour_crates(
     repo: &Path,
     out: &Path,
     manifest: &Manifest,
+    tests_folder: &Path,
 ) -> Result<std::collections::BTreeMap<String, String>, String> {
     let mut crates = std::collections::BTreeMap::new();
     for (key, entry) in &manifest.services {
-        let source = repo.join("specs/corpus_tests").join(format!("{key}.rs"));
+        let source = tests_folder.join(format!("{key}.rs"));
         let Ok(tests) = std::fs::read_to_string(&source) else { continue };
         let name = format!("corpus_{key}_behaviour");
         let dir = out.join("behaviour").join(&name);

@@ -51,11 +51,21 @@ pub fn write(out: &Path, files: &[GeneratedFile], specs: &BTreeMap<String, Strin
     for (path, text) in specs {
         write_one(out.join("specs").join(path), text)?;
     }
-    write_one(out.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"generated/*\", \"behaviour/*\"]\n")?;
+    write_members(out, &[])?;
     // The repository's lock file keeps dependency versions (and so compiled artifacts) shared.
     std::fs::copy(repo.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;
     Ok(())
+}
+
+/// Writes the workspace `Cargo.toml` of `out`: every crate under `out/generated`, and `extra`
+/// (paths relative to `out`).
+pub fn write_members(out: &Path, extra: &[String]) -> Result<(), String> {
+    let members: Vec<String> =
+        std::iter::once("generated/*".to_string()).chain(extra.iter().cloned()).map(|m| format!("{m:?}")).collect();
+    let text = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    let path = out.join("Cargo.toml");
+    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// Runs `cargo <args>` in `out` with the repository's target folder and the examples' specs root.
