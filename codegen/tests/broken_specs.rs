@@ -62,12 +62,6 @@ const CASES: &[(&str, &str, &str, &str)] = &[
         "/definitions/Pet/discriminator",
         "no known kinds",
     ),
-    (
-        "required_not_a_property.json",
-        "required_not_a_property.json",
-        "/definitions/A/required",
-        "`id` is required but is not a property",
-    ),
     ("enum_variant_collision.json", "enum_variant_collision.json", "/definitions/Mode/enum", "variant `AB`"),
     ("ref_outside_root.json", "ref_outside_root.json", "/definitions/A/$ref", "points outside the specs root"),
     ("external_collision/spec.json", "external_collision/other.json", "/definitions/Thing", "schema name collision"),

@@ -24,11 +24,14 @@ pub(crate) fn conforms(
     types: &BTreeMap<String, TypeDef>,
     strictness: Strictness,
 ) -> std::result::Result<(), String> {
-    let mut discriminators = BTreeMap::new();
+    let mut discriminators: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for def in types.values() {
         if let TypeDef::Union(u) = def {
             for variant in &u.variants {
-                discriminators.insert(variant.model.as_str(), u.discriminator.as_str());
+                discriminators
+                    .entry(variant.model.as_str())
+                    .or_default()
+                    .push((u.discriminator.as_str(), variant.wire.as_str()));
             }
         }
     }
@@ -39,8 +42,9 @@ pub(crate) fn conforms(
 struct Checker<'t> {
     types: &'t BTreeMap<String, TypeDef>,
     strictness: Strictness,
-    /// The discriminator property of each kind of a union (not one of the kind's own fields).
-    discriminators: BTreeMap<&'t str, &'t str>,
+    /// The discriminator property and value of each kind of a union (not one of the kind's own
+    /// fields), by the kind's model.
+    discriminators: BTreeMap<&'t str, Vec<(&'t str, &'t str)>>,
 }
 
 /// Deeper than this, the example is taken as it is (it is checked by the generated test anyway).
@@ -137,10 +141,19 @@ impl Checker<'_> {
                             }
                         }
                     }
-                    let discriminator = self.discriminators.get(s.name.as_str());
+                    let tags = self.discriminators.get(s.name.as_str()).map(Vec::as_slice).unwrap_or_default();
                     for (key, element) in object {
-                        if s.fields.iter().any(|f| &f.wire_name == key) || discriminator == Some(&key.as_str()) {
+                        if s.fields.iter().any(|f| &f.wire_name == key) {
                             continue;
+                        }
+                        let values: Vec<&str> =
+                            tags.iter().filter(|(tag, _)| tag == key).map(|(_, value)| *value).collect();
+                        if !values.is_empty() {
+                            // A kind read directly (not through its union) is only that kind.
+                            if element.as_str().is_some_and(|found| values.contains(&found)) {
+                                continue;
+                            }
+                            return Err(format!("{path}.{key}: expected `{}`, found {element}", values.join("` or `")));
                         }
                         match &s.additional_properties {
                             Some(additional) => within(path, &format!(".{key}"), |path| {
@@ -196,5 +209,65 @@ fn kind(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::SourceLoc;
+    use crate::ir::{Field, StructDef, UnionDef, UnionVariant, Usage};
+
+    /// A union `Content` (discriminator `kind`) with one kind `Button` (`"button"`, field `id`).
+    fn content_types() -> BTreeMap<String, TypeDef> {
+        let source = SourceLoc::new("spec.json", "");
+        let button = StructDef {
+            name: "Button".into(),
+            doc: String::new(),
+            fields: vec![Field {
+                name: "id".into(),
+                wire_name: "id".into(),
+                doc: String::new(),
+                ty: TypeRef::String,
+                required: true,
+                read_only: false,
+                nullable: false,
+                boxed: false,
+            }],
+            additional_properties: None,
+            usage: Usage { input: true, ..Default::default() },
+            source: source.clone(),
+        };
+        let content = UnionDef {
+            name: "Content".into(),
+            doc: String::new(),
+            discriminator: "kind".into(),
+            variants: vec![UnionVariant {
+                variant: "Button".into(),
+                wire: "button".into(),
+                model: "Button".into(),
+                doc: String::new(),
+            }],
+            usage: Usage { input: true, ..Default::default() },
+            source,
+        };
+        BTreeMap::from([("Button".into(), TypeDef::Struct(button)), ("Content".into(), TypeDef::Union(content))])
+    }
+
+    #[test]
+    fn a_kind_read_directly_takes_only_its_own_discriminator_value() {
+        let types = content_types();
+        let buttons = TypeRef::Array(Box::new(TypeRef::Named("Button".into())));
+        let good = serde_json::json!([{"kind": "button", "id": "a"}]);
+        assert_eq!(conforms(&good, &buttons, &types, Strictness::Request), Ok(()));
+        // Upstream examples have such slips (`"button "`): the kind's struct would read it and write `"button"`.
+        let slip = serde_json::json!([{"kind": "button ", "id": "a"}]);
+        assert_eq!(
+            conforms(&slip, &buttons, &types, Strictness::Request),
+            Err("$[0].kind: expected `button`, found \"button \"".to_string())
+        );
+        // Through the union, an unknown kind is kept as JSON.
+        let content = TypeRef::Named("Content".into());
+        assert_eq!(conforms(&serde_json::json!({"kind": "button "}), &content, &types, Strictness::Request), Ok(()));
     }
 }

@@ -416,11 +416,11 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
             });
         }
-        if let Some(missing) = required.iter().find(|r| !fields.iter().any(|f| &f.wire_name == *r)) {
-            return Err(Error::at(
+        for missing in required.iter().filter(|r| !fields.iter().any(|f| &f.wire_name == *r)) {
+            self.warn(
                 &loc.join("required"),
-                format!("`{missing}` is required but is not a property of `{display_name}`"),
-            ));
+                format!("`{missing}` is listed as required but is not a property of `{display_name}`: ignored"),
+            );
         }
         let additional_properties = match additional {
             Some((schema, additional_loc)) => {
