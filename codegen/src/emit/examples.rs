@@ -55,7 +55,8 @@ fn model_path(ty: &TypeRef) -> TokenStream {
             let name = ident(name);
             quote!(crate::#name)
         }
-        other => super::types::type_tokens(other),
+        // Inside a container, a model is written by its path in the models crate.
+        other => super::types::scoped_type(other, super::types::TypeScope::Rest),
     }
 }
 
@@ -117,5 +118,24 @@ pub(super) fn example_tests(cases: &[ExampleCase], examples_root: &str) -> Token
         }
 
         #( #tests )*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::model_path;
+    use crate::ir::TypeRef;
+
+    #[test]
+    fn models_inside_containers_are_written_by_path() {
+        let named = TypeRef::Named("Record".into());
+        assert_eq!(model_path(&named).to_string(), "crate :: Record");
+        let array = TypeRef::Array(Box::new(named.clone()));
+        assert_eq!(model_path(&array).to_string(), "Vec < crate :: models :: Record >");
+        let map = TypeRef::Map(Box::new(named));
+        assert_eq!(
+            model_path(&map).to_string(),
+            ":: std :: collections :: HashMap < String , crate :: models :: Record >"
+        );
     }
 }

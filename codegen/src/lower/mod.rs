@@ -212,6 +212,13 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(crate) fn insert_type(&mut self, def: TypeDef, loc: &SourceLoc) -> Result<()> {
+        // A named enum that an inline enum (same `x-ms-enum` name, same values) already brought in,
+        // as TypeSpec emits them: one type, documented by the named schema.
+        if self.types.get(def.name()).is_some_and(|existing| schemas::same_enum(existing, &def)) {
+            self.type_owner.insert(def.name().to_string(), loc.clone());
+            self.types.insert(def.name().to_string(), def);
+            return Ok(());
+        }
         self.claim_type_name(def.name(), loc)?;
         if let Some(existing) = self.types.get(def.name()) {
             if *existing != def {

@@ -174,8 +174,18 @@ impl<'a> Lowerer<'a> {
         let (params, api_version) = self.parameters(path, path_parameters, operation, &context, loc)?;
         let body = self.body(operation, &params, &context, loc)?;
         let (responses, error) = self.responses(operation, method, &context, loc)?;
+        let raw_pages =
+            responses.iter().all(|r| matches!(r.body, ResponseBody::Binary | ResponseBody::Text | ResponseBody::None))
+                && responses.iter().any(|r| matches!(r.body, ResponseBody::Binary | ResponseBody::Text));
         let paging = match operation.extensions.get("x-ms-pageable") {
             None => None,
+            Some(_) if raw_pages => {
+                self.warn(
+                    &loc.join("x-ms-pageable"),
+                    "x-ms-pageable ignored: the pages are not JSON (e.g. XML), so the method returns one page's raw body",
+                );
+                None
+            }
             Some(pageable) => Some(self.paging(pageable, &responses, &loc.join("x-ms-pageable"))?),
         };
         let lro = match operation.extensions.get("x-ms-long-running-operation").and_then(Value::as_bool) {

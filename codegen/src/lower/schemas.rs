@@ -106,7 +106,11 @@ impl<'a> Lowerer<'a> {
             }
             let loc = self.schema_loc(name);
             let rust_name = self.rust_type_name(name);
-            self.claim_type_name(&rust_name, &loc)?;
+            // An inline enum of an earlier schema may have taken the name already: `insert_type`
+            // merges it with this one if they are the same enum, and refuses it otherwise.
+            if !matches!(self.types.get(&rust_name), Some(TypeDef::Enum(_))) {
+                self.claim_type_name(&rust_name, &loc)?;
+            }
             let doc_of = |schema: &Schema| schema.schema_data.description.clone().unwrap_or_default();
             let def = match schema {
                 ReferenceOr::Reference { reference } => {
@@ -447,11 +451,7 @@ impl<'a> Lowerer<'a> {
     pub(crate) fn insert_inline_type(&mut self, def: TypeDef, loc: &SourceLoc) -> Result<()> {
         // An inline enum may be repeated verbatim (same x-ms-enum name) in several places.
         if let Some(existing) = self.types.get(def.name()) {
-            let same = match (existing, &def) {
-                (TypeDef::Enum(a), TypeDef::Enum(b)) => a.values == b.values && a.extensible == b.extensible,
-                _ => false,
-            };
-            if same {
+            if same_enum(existing, &def) {
                 return Ok(());
             }
             let owner = self.type_owner.get(def.name()).cloned().unwrap_or_else(|| loc.clone());
@@ -461,6 +461,20 @@ impl<'a> Lowerer<'a> {
             ));
         }
         self.insert_type(def, loc)
+    }
+}
+
+/// Whether both are enums with the same values and extensibility: one type, however often it is
+/// declared (the docs may differ).
+pub(crate) fn same_enum(a: &TypeDef, b: &TypeDef) -> bool {
+    match (a, b) {
+        (TypeDef::Enum(a), TypeDef::Enum(b)) => {
+            let values = |e: &'_ crate::ir::EnumDef| -> Vec<(String, String)> {
+                e.values.iter().map(|v| (v.variant.clone(), v.wire.clone())).collect()
+            };
+            a.extensible == b.extensible && values(a) == values(b)
+        }
+        _ => false,
     }
 }
 

@@ -106,3 +106,34 @@ async fn json_with_media_type_parameters_keeps_them() {
     assert_eq!(sent.header("content-type"), Some("application/json; serialization=Avro"));
     assert_eq!(sent.json(), serde_json::json!({"id": "r", "size": 7}));
 }
+
+#[tokio::test]
+async fn pages_of_xml_come_back_raw_one_call_per_page() {
+    let mock = MockTransport::new();
+    let page = b"<Catalog><Items><Item>a</Item></Items><NextMarker>m2</NextMarker></Catalog>".to_vec();
+    mock.push(Reply::with_headers(200, &[("content-type", "application/xml")], page.clone()));
+    let client = client!(golden_binary_bodies_rest, mock);
+    let options = golden_binary_bodies_rest::CatalogListOptions { marker: Some("m1".into()), ..Default::default() };
+    let response = client.catalog().list(Some(options)).await.unwrap();
+    assert_eq!(response.into_model().unwrap().to_vec(), page);
+    let sent = mock.only();
+    assert_eq!(sent.query("marker").as_deref(), Some("m1"));
+    assert_eq!(sent.header("accept"), Some("application/xml"));
+}
+
+#[test]
+fn pageable_xml_is_a_warning_not_an_error() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/binary_bodies");
+    let reader = acs_codegen::fixture::dir_reader(dir);
+    let (service, _, _) = acs_codegen::lower_spec(
+        &reader,
+        "spec.json",
+        &Default::default(),
+        &[],
+        &mut acs_codegen::StageTimes::default(),
+    )
+    .unwrap();
+    let warning =
+        service.warnings.iter().map(|w| w.to_string()).find(|w| w.contains("/paths/~1catalog/get/x-ms-pageable"));
+    assert!(warning.is_some_and(|w| w.contains("not JSON")), "{:#?}", service.warnings);
+}

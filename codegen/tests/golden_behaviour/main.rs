@@ -3,6 +3,7 @@
 
 mod binary_bodies;
 mod client_extensions;
+mod enums;
 mod form_data;
 mod formats;
 mod long_running;

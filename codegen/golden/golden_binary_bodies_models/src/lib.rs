@@ -8,7 +8,7 @@
 //! as `UnknownValue(String)`, and discriminated unions keep unknown kinds.
 //!
 //! ```
-//! let name = std::any::type_name::<golden_binary_bodies_models::ErrorResponse>();
+//! let name = std::any::type_name::<golden_binary_bodies_models::CatalogPage>();
 //! assert!(!name.is_empty());
 //! ```
 #![forbid(unsafe_code)]

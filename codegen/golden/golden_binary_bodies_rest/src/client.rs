@@ -83,6 +83,12 @@ impl FixtureClient {
             client: self,
         }
     }
+    /// The operations of the `Catalog` group.
+    pub fn catalog(&self) -> crate::CatalogOperations<'_> {
+        crate::CatalogOperations {
+            client: self,
+        }
+    }
     /// The operations of the `Images` group.
     pub fn images(&self) -> crate::ImagesOperations<'_> {
         crate::ImagesOperations {

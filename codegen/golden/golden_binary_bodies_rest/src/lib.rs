@@ -30,6 +30,8 @@ mod headers;
 #[rustfmt::skip]
 mod blobs;
 #[rustfmt::skip]
+mod catalog;
+#[rustfmt::skip]
 mod images;
 #[rustfmt::skip]
 mod notes;
@@ -37,6 +39,7 @@ mod notes;
 mod records;
 
 pub use blobs::*;
+pub use catalog::*;
 pub use client::*;
 pub use headers::*;
 pub use images::*;

@@ -70,6 +70,13 @@ impl From<&str> for Fit {
     }
 }
 ::acs_rest_core::extensible_enum!(Fit);
+/// Its enum is inline, and also a named definition below (as TypeSpec emits them): one type `Tone`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+pub struct Hat {
+    /// The tone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tone: Option<Tone>,
+}
 /// The `Shirt` model.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Shirt {
@@ -134,10 +141,49 @@ impl ::std::fmt::Display for Size {
         f.write_str(self.as_str())
     }
 }
+/// Warm or cool.
+///
+/// The service may add values: one this crate does not know is kept as [`Self::UnknownValue`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Tone {
+    /// Red and yellow.
+    Warm,
+    /// Blue and green.
+    Cool,
+    /// A value this version of the crate does not know, kept as sent.
+    UnknownValue(String),
+}
+impl Tone {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warm => "warm",
+            Self::Cool => "cool",
+            Self::UnknownValue(value) => value.as_str(),
+        }
+    }
+}
+impl From<&str> for Tone {
+    fn from(value: &str) -> Self {
+        match value {
+            "warm" => Self::Warm,
+            "cool" => Self::Cool,
+            other => Self::UnknownValue(other.to_string()),
+        }
+    }
+}
+::acs_rest_core::extensible_enum!(Tone);
 /// The request bodies, pages and status monitors of the REST crate.
 #[cfg(feature = "azure_core")]
 mod azure_core_impls {
     use super::*;
+    impl TryFrom<Hat> for ::azure_core::http::RequestContent<Hat> {
+        type Error = ::azure_core::Error;
+        fn try_from(value: Hat) -> ::azure_core::Result<Self> {
+            Ok(::azure_core::json::to_json(&value)?.into())
+        }
+    }
     impl TryFrom<Shirt> for ::azure_core::http::RequestContent<Shirt> {
         type Error = ::azure_core::Error;
         fn try_from(value: Shirt) -> ::azure_core::Result<Self> {
