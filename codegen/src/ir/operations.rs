@@ -186,6 +186,8 @@ pub struct ResponseHeader {
     pub doc: String,
     /// Its type.
     pub ty: TypeRef,
+    /// `x-ms-header-collection-prefix` (lowercase): every header with this prefix, read as a map.
+    pub prefix: Option<String>,
 }
 
 /// Where a parameter goes.
@@ -242,6 +244,8 @@ pub struct Param {
     pub repeatability: Option<Repeatability>,
     /// The one value a required single-value enum parameter can have: sent always, never asked for.
     pub constant: Option<String>,
+    /// `x-ms-header-collection-prefix` (lowercase): a map sent as one header `prefix + key` per entry.
+    pub header_prefix: Option<String>,
 }
 
 /// What a request body is.

@@ -321,7 +321,13 @@ impl<'a> Lowerer<'a> {
             // A client parameter is one value for every operation, so its inline type is named alone.
             let inline_name =
                 if client { name_part(bare(&rust_name)) } else { format!("{context}{}", name_part(bare(&rust_name))) };
-            let ty = self.type_ref(schema.into(), &inline_name, &parameter_loc)?.without_nullable();
+            let header_prefix = extension_str(&data.extensions, "x-ms-header-collection-prefix")
+                .filter(|_| location == ParamLocation::Header)
+                .map(str::to_ascii_lowercase);
+            let ty = match header_prefix {
+                Some(_) => TypeRef::Map(Box::new(TypeRef::String)),
+                None => self.type_ref(schema.into(), &inline_name, &parameter_loc)?.without_nullable(),
+            };
             if location == ParamLocation::Path && !path.params().any(|p| p == data.name) {
                 return Err(Error::at(
                     &parameter_loc,
@@ -368,6 +374,7 @@ impl<'a> Lowerer<'a> {
                 collection,
                 repeatability,
                 constant,
+                header_prefix,
             });
         }
         for name in path.params() {

@@ -78,11 +78,17 @@ impl<'a> Lowerer<'a> {
                     &format!("{context}{}", crate::names::name_part(&wire_name)),
                     &header_loc,
                 )?;
+                let prefix = header
+                    .extensions
+                    .get("x-ms-header-collection-prefix")
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_ascii_lowercase);
                 headers.push(ResponseHeader {
                     name: header_accessor(&wire_name),
                     wire_name,
                     doc: header.description.clone().unwrap_or_default(),
-                    ty,
+                    ty: if prefix.is_some() { TypeRef::Map(Box::new(TypeRef::String)) } else { ty },
+                    prefix,
                 });
             }
             successes.push(SuccessResponse { status, body, headers });

@@ -238,6 +238,9 @@ impl<'a> Swagger2<'a> {
                 }
                 let mut schema = header.as_object().cloned().unwrap_or_default();
                 schema.remove("description");
+                if let Some(prefix) = schema.remove("x-ms-header-collection-prefix") {
+                    header_out.insert("x-ms-header-collection-prefix".into(), prefix);
+                }
                 header_out.insert(
                     "schema".into(),
                     self.schema(&Value::Object(schema), None, &loc.join("headers").join(name))?,

@@ -86,3 +86,32 @@ async fn a_next_link_that_repeats_ends_the_list_with_an_error() {
     assert!(outcome.is_err());
     assert!(mock.count() <= 3, "stopped at the repeat, after {} requests", mock.count());
 }
+
+#[tokio::test]
+async fn a_header_collection_goes_out_as_one_header_per_key_and_comes_back_as_a_map() {
+    use golden_parameters_rest::EmptyResponseHeaders;
+    let mock = MockTransport::new();
+    mock.push(Reply::with_headers(
+        200,
+        &[("x-ms-meta-owner", "ada"), ("x-ms-meta-tier", "hot"), ("x-ms-other", "no")],
+        "",
+    ));
+    let client = client!(golden_parameters_rest, mock, endpoint);
+    let metadata = std::collections::HashMap::from([("owner".to_string(), "ada".to_string())]);
+    let options = golden_parameters_rest::LabelsSetMetadataOptions { metadata: Some(metadata), ..Default::default() };
+    let response = client.labels().set_metadata("red", Some(options)).await.unwrap();
+    let stored = response.meta();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored["owner"], "ada");
+    assert_eq!(stored["tier"], "hot");
+    let sent = mock.only();
+    assert_eq!(sent.header("x-ms-meta-owner"), Some("ada"));
+    assert_eq!(sent.header("x-ms-meta"), None);
+
+    // A key that cannot be a header name is an error before anything is sent.
+    let bad = std::collections::HashMap::from([("a b".to_string(), "x".to_string())]);
+    let options = golden_parameters_rest::LabelsSetMetadataOptions { metadata: Some(bad), ..Default::default() };
+    let error = client.labels().set_metadata("red", Some(options)).await.unwrap_err();
+    assert!(error.to_string().contains("x-ms-meta-a b"), "{error}");
+    assert_eq!(mock.count(), 1);
+}

@@ -78,4 +78,10 @@ impl FixtureClient {
             client: self,
         }
     }
+    /// The operations of the `Labels` group.
+    pub fn labels(&self) -> crate::LabelsOperations<'_> {
+        crate::LabelsOperations {
+            client: self,
+        }
+    }
 }

@@ -26,9 +26,15 @@
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
+mod headers;
+#[rustfmt::skip]
 mod items;
+#[rustfmt::skip]
+mod labels;
 
 pub use client::*;
+pub use headers::*;
 pub use items::*;
+pub use labels::*;
 
 pub use golden_parameters_models as models;

@@ -223,6 +223,23 @@ pub(crate) fn header_statements(op: &Operation, service: &Service) -> Vec<TokenS
                 let constant = lit(constant);
                 return quote!(request_.insert_header(#wire, #constant););
             }
+            if let Some(prefix) = &p.header_prefix {
+                let prefix = lit(prefix);
+                return match (p.client, p.required) {
+                    (false, true) => quote!(acs_rest_core::headers::insert_collection(&mut request_, #prefix, &#name)?;),
+                    (true, true) => {
+                        quote!(acs_rest_core::headers::insert_collection(&mut request_, #prefix, &client_.#name)?;)
+                    }
+                    _ => {
+                        let values = source(p);
+                        quote! {
+                            if let Some(values) = #values {
+                                acs_rest_core::headers::insert_collection(&mut request_, #prefix, values)?;
+                            }
+                        }
+                    }
+                };
+            }
             match p.repeatability {
                 Some(Repeatability::RequestId) => {
                     let fresh = match p.ty {

@@ -195,8 +195,26 @@ pub fn headers_file(service: &Service) -> Option<TokenStream> {
             }
             used.insert(accessor.clone(), ());
             let accessor = ident(&accessor);
-            let (parser, value) = header_reader(&header.ty, service);
             let ops = operations.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+            if let Some(prefix) = &header.prefix {
+                let text = format!(
+                    "{}\n\nEvery `{prefix}*` header, declared by {ops}, by the rest of its name (lowercase); empty when there are none.",
+                    header.doc
+                );
+                let docs = doc_attrs(&text, &format!("The `{prefix}*` headers."));
+                let prefix = crate::emit::lit(prefix);
+                declarations.push(quote! {
+                    #docs
+                    fn #accessor(&self) -> ::std::collections::HashMap<String, String>;
+                });
+                implementations.push(quote! {
+                    fn #accessor(&self) -> ::std::collections::HashMap<String, String> {
+                        acs_rest_core::headers::collection(self.headers(), #prefix)
+                    }
+                });
+                continue;
+            }
+            let (parser, value) = header_reader(&header.ty, service);
             let fallback = format!("The `{wire}` header.");
             let docs = doc_attrs(&format!("{}\n\nThe `{wire}` header, declared by {ops}; `None` when absent.", header.doc), &fallback);
             let wire_literal = crate::emit::lit(&wire);

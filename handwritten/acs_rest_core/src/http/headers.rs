@@ -12,13 +12,20 @@
 //! let modified = headers::read(&response_headers, "last-modified", headers::http_date)?;
 //! assert_eq!(modified.map(|t| t.unix_timestamp()), Some(784111777));
 //! assert_eq!(headers::read(&response_headers, "etag", headers::parse::<String>)?, None);
+//!
+//! // A header collection (`x-ms-header-collection-prefix`): every `x-ms-meta-*` header by its key.
+//! response_headers.insert("x-ms-meta-owner", "ada");
+//! let metadata = headers::collection(&response_headers, "x-ms-meta-");
+//! assert_eq!(metadata.get("owner").map(String::as_str), Some("ada"));
 //! # Ok::<(), azure_core::Error>(())
 //! ```
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use azure_core::error::ErrorKind;
 use azure_core::http::headers::{HeaderName, Headers};
+use azure_core::http::Request;
 use time::OffsetDateTime;
 
 /// Reads header `name` (lowercase) with `parse`: `None` when absent, an error naming the header (never
@@ -33,6 +40,50 @@ pub fn read<T>(headers: &Headers, name: &'static str, parse: fn(&str) -> Option<
             )
         }),
     }
+}
+
+/// The headers whose names start with `prefix` (lowercase, as `x-ms-header-collection-prefix`
+/// declares it, e.g. `x-ms-meta-`), by the rest of their name. Header names arrive lowercased, so
+/// the keys are lowercase.
+pub fn collection(headers: &Headers, prefix: &'static str) -> HashMap<String, String> {
+    headers
+        .iter()
+        .filter_map(|(name, value)| {
+            let key = name.as_str().strip_prefix(prefix).filter(|key| !key.is_empty())?;
+            Some((key.to_string(), value.as_str().to_string()))
+        })
+        .collect()
+}
+
+/// Sets one header `prefix + key` per entry of `values` (an `x-ms-header-collection-prefix`
+/// parameter). A key that is not an HTTP token, or a value with a line break or another control
+/// character, is an error naming the key, and nothing is sent.
+pub fn insert_collection<'v>(
+    request: &mut Request,
+    prefix: &'static str,
+    values: impl IntoIterator<Item = (&'v String, &'v String)>,
+) -> azure_core::Result<()> {
+    let mut checked = Vec::new();
+    for (key, value) in values {
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if key.is_empty() || !key.chars().all(token) {
+            return Err(azure_core::Error::with_message(
+                ErrorKind::DataConversion,
+                format!("`{prefix}{key}` is not a valid header name: a key may hold only letters, digits and !#$%&'*+-.^_`|~"),
+            ));
+        }
+        if value.chars().any(|c| c.is_control() && c != '\t') {
+            return Err(azure_core::Error::with_message(
+                ErrorKind::DataConversion,
+                format!("the value of header `{prefix}{key}` holds a control character"),
+            ));
+        }
+        checked.push((format!("{prefix}{}", key.to_ascii_lowercase()), value.clone()));
+    }
+    for (name, value) in checked {
+        request.insert_header(name, value);
+    }
+    Ok(())
 }
 
 /// A value with `FromStr` (strings, numbers, booleans, enums, UUIDs).
@@ -108,5 +159,38 @@ pub mod text {
     /// A value sent as JSON text (an object-typed parameter).
     pub fn json<T: serde::Serialize>(value: &T) -> azure_core::Result<String> {
         serde_json::to_string(value).map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azure_core::http::{Method, Url};
+
+    fn request() -> Request {
+        Request::new(Url::parse("https://example.com/q").unwrap(), Method::Put)
+    }
+
+    #[test]
+    fn a_collection_goes_out_as_one_header_per_key() {
+        let mut request = request();
+        let values = HashMap::from([("Owner".to_string(), "ada".to_string()), ("tier".to_string(), "hot".to_string())]);
+        insert_collection(&mut request, "x-ms-meta-", &values).unwrap();
+        let sent = collection(request.headers(), "x-ms-meta-");
+        assert_eq!(
+            sent,
+            HashMap::from([("owner".to_string(), "ada".to_string()), ("tier".to_string(), "hot".to_string())])
+        );
+    }
+
+    #[test]
+    fn keys_that_are_not_tokens_and_values_with_line_breaks_are_errors_not_panics() {
+        for (key, value) in [("中", "x"), ("a b", "x"), ("", "x"), ("ok", "line\r\nx-injected: 1")] {
+            let mut request = request();
+            let values = HashMap::from([(key.to_string(), value.to_string())]);
+            let error = insert_collection(&mut request, "x-ms-meta-", &values).unwrap_err();
+            assert_eq!(*error.kind(), ErrorKind::DataConversion, "{key:?}");
+            assert!(collection(request.headers(), "x-ms-meta-").is_empty(), "nothing is sent for {key:?}");
+        }
     }
 }
