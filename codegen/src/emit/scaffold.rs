@@ -76,7 +76,7 @@ impl Scaffold {
             .host
             .params
             .iter()
-            .filter(|p| p.default.is_none())
+            .filter(|p| p.default.is_none() && !p.api_version)
             .map(|p| {
                 if p.name == "endpoint" {
                     "\"https://contoso.communication.azure.com\"".to_string()

@@ -70,4 +70,6 @@ pub struct HostParam {
     pub doc: String,
     /// The value used when the caller gives none, when the spec has one.
     pub default: Option<String>,
+    /// `x-ms-api-version`: the client's api-version goes here (no argument or option of its own).
+    pub api_version: bool,
 }

@@ -39,6 +39,7 @@ impl<'a> Lowerer<'a> {
                     wire_name: wire.to_string(),
                     doc: variable.description.clone().unwrap_or_default(),
                     default: Some(variable.default.clone()).filter(|d| !d.is_empty()),
+                    api_version: variable.extensions.get("x-ms-api-version").and_then(|v| v.as_bool()) == Some(true),
                 });
             }
             rest = &rest[end + 1..];
@@ -53,6 +54,7 @@ fn endpoint_param(default: Option<String>) -> HostParam {
         wire_name: "endpoint".into(),
         doc: "The service endpoint, e.g. `https://<resource>.communication.azure.com`.".into(),
         default,
+        api_version: false,
     }
 }
 
@@ -109,7 +111,7 @@ pub(crate) fn client_params(groups: &[OperationGroup]) -> Result<Vec<Param>> {
 pub(crate) fn check_host_names(host: &Host, client_params: &[Param]) -> Result<()> {
     let loc = SourceLoc::new("", "/x-ms-parameterized-host");
     let mut names = BTreeSet::new();
-    for param in &host.params {
+    for param in host.params.iter().filter(|p| !p.api_version) {
         if !names.insert(bare(&param.name).to_string())
             || matches!(
                 bare(&param.name),

@@ -198,10 +198,19 @@ fn format_of<T: std::str::FromStr>(format: &Option<String>) -> VariantOrUnknownO
     }
 }
 
-/// The typed kind for an untyped schema that declares a `type`, when it is such a case.
+/// The typed kind for an untyped schema that declares a `type` (or is an enum of strings), when it
+/// is such a case.
 fn retyped(kind: &SchemaKind, loc: &SourceLoc, warnings: &mut Vec<Warning>) -> Option<SchemaKind> {
     let SchemaKind::Any(any) = kind else { return None };
-    let typ = any.typ.as_deref()?;
+    // An enum of strings with no `type` (JSON Schema allows it; upstream specs have it) is a string enum.
+    let string_enum = !any.enumeration.is_empty()
+        && any.enumeration.iter().all(|v| v.is_string() || v.is_null())
+        && any.enumeration.iter().any(|v| v.is_string());
+    let typ = match any.typ.as_deref() {
+        Some(typ) => typ,
+        None if string_enum => "string",
+        None => return None,
+    };
     let allowed = keywords_of(typ);
     if allowed.is_empty()
         || !any.one_of.is_empty()

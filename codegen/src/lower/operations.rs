@@ -506,8 +506,18 @@ impl<'a> Lowerer<'a> {
         context: &str,
         loc: &SourceLoc,
     ) -> Result<Vec<FormField>> {
-        let ReferenceOr::Item(schema) = schema else {
-            return Err(Error::at(loc, "unsupported construct: a form body whose schema is a $ref"));
+        let schema = match schema {
+            ReferenceOr::Item(schema) => schema,
+            // OpenAPI 3: a named schema of the form's fields.
+            ReferenceOr::Reference { reference } => match self.component(reference, loc)? {
+                (_, ReferenceOr::Item(schema)) => schema,
+                (name, ReferenceOr::Reference { .. }) => {
+                    return Err(Error::at(
+                        loc,
+                        format!("unsupported construct: a form body whose schema `{name}` is another $ref"),
+                    ));
+                }
+            },
         };
         let (properties, required) = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),

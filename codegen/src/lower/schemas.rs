@@ -85,6 +85,17 @@ impl<'a> Lowerer<'a> {
         false
     }
 
+    /// Whether component `name` is an object with a binary (file) property: only ever a form body
+    /// (OpenAPI 3 `multipart/form-data`), never a model.
+    pub(crate) fn is_file_form_component(&self, name: &str) -> bool {
+        match self.openapi.components.as_ref().and_then(|c| c.schemas.get(name)) {
+            Some(ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(object)), .. })) => {
+                object.properties.values().any(|p| matches!(p, ReferenceOr::Item(s) if is_binary(s)))
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn lower_schemas(&mut self) -> Result<()> {
         // Unions first, so that their children know to leave the discriminator out.
         for (name, schema) in self.schemas() {
@@ -101,8 +112,8 @@ impl<'a> Lowerer<'a> {
             }
         }
         for (name, schema) in self.schemas() {
-            if self.is_binary_component(name) {
-                continue; // binary content: only ever a body
+            if self.is_binary_component(name) || self.is_file_form_component(name) {
+                continue; // binary content, or a form with files: only ever a body
             }
             let loc = self.schema_loc(name);
             let rust_name = self.rust_type_name(name);

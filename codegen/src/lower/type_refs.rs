@@ -37,6 +37,12 @@ impl<'a> Lowerer<'a> {
                 if self.is_binary_component(name) {
                     return Err(Error::at(loc, "unsupported construct: binary content inside a JSON model"));
                 }
+                if self.is_file_form_component(name) {
+                    return Err(Error::at(
+                        loc,
+                        format!("unsupported construct: `{name}` has a binary (file) property, so it can only be a form body"),
+                    ));
+                }
                 return Ok(TypeRef::Named(self.rust_type_name(name)));
             }
             SchemaRef::Inline(schema) => schema,

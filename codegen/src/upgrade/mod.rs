@@ -198,6 +198,9 @@ impl<'a> Swagger2<'a> {
                 if let Some(description) = parameter.get("description") {
                     variable.insert("description".into(), description.clone());
                 }
+                if parameter.get("x-ms-api-version").and_then(Value::as_bool) == Some(true) {
+                    variable.insert("x-ms-api-version".into(), json!(true));
+                }
                 variables.insert(name.to_string(), Value::Object(variable));
             }
             return Ok(json!([{ "url": url, "variables": variables }]));

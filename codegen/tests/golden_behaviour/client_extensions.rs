@@ -57,4 +57,10 @@ fn misused_keywords_are_warnings_not_errors() {
     ] {
         assert!(text.iter().any(|w| w.contains(expected)), "no warning at {expected}: {text:#?}");
     }
+    // An enum of strings with no `type` is a string enum.
+    assert!(
+        matches!(service.types.get("Level"), Some(acs_codegen::ir::TypeDef::Enum(e)) if e.values.len() == 2),
+        "{:#?}",
+        service.types.get("Level")
+    );
 }

@@ -44,3 +44,17 @@ async fn urlencoded_form_encodes_its_fields() {
     assert_eq!(sent.header("content-type"), Some("application/x-www-form-urlencoded"));
     assert_eq!(sent.text(), "grant_type=client_credentials&scope=a+b%26c");
 }
+
+#[tokio::test]
+async fn an_openapi3_multipart_body_of_a_named_schema_sends_its_fields() {
+    let mock = MockTransport::new();
+    mock.respond(204, "");
+    let client = client!(golden_openapi3_rest, mock);
+    let options = golden_openapi3_rest::PetsUploadPhotoOptions { caption: Some("Rex".into()), ..Default::default() };
+    client.pets().upload_photo("rex", b"\x89PNG".to_vec(), Some(options)).await.unwrap();
+    let sent = mock.only();
+    assert_eq!(sent.path(), "/pets/rex/photo");
+    let body = String::from_utf8_lossy(&sent.body).into_owned();
+    assert!(body.contains("name=\"photo\"") && body.contains("PNG"), "{body}");
+    assert!(body.contains("name=\"caption\"\r\n\r\nRex\r\n"), "{body}");
+}

@@ -1,9 +1,11 @@
 //! What the golden crates (`codegen/golden`, emitted from `codegen/tests/fixtures`) do on the wire,
 //! one module per construct, against the recording mock transport of `acs_test_support`.
 
+mod api_version_in_host;
 mod binary_bodies;
 mod client_extensions;
 mod enums;
+mod examples;
 mod form_data;
 mod formats;
 mod long_running;

@@ -8,8 +8,13 @@
 //! as `UnknownValue(String)`, and discriminated unions keep unknown kinds.
 //!
 //! ```
-//! let name = std::any::type_name::<golden_misused_keywords_models::Message>();
-//! assert!(!name.is_empty());
+//! use golden_misused_keywords_models::Level;
+//!
+//! let known: Level = serde_json::from_str("\"low\"").unwrap();
+//! assert_eq!(known, Level::Low);
+//! let newer: Level = serde_json::from_str("\"notYetKnown\"").unwrap();
+//! assert_eq!(newer, Level::UnknownValue("notYetKnown".into()));
+//! assert_eq!(serde_json::to_string(&newer).unwrap(), "\"notYetKnown\"");
 //! ```
 #![forbid(unsafe_code)]
 

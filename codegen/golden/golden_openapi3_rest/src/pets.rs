@@ -49,6 +49,53 @@ impl PetsOperations<'_> {
             .await?;
         Ok(response_.into())
     }
+    /// A multipart form whose fields are a named schema with a file.
+    ///
+    /// `POST /pets/{petId}/photo` (`Pets_UploadPhoto`).
+    ///
+    /// Parameters:
+    /// - `pet_id`: see the spec.
+    /// - `photo`: The image.
+    ///
+    /// Sent at most once: retried only when the request provably did not reach the service; otherwise a failure is an "outcome unknown" error (`acs_rest_core::ErrorExt::is_outcome_unknown`).
+    pub async fn upload_photo(
+        &self,
+        pet_id: &str,
+        photo: impl Into<azure_core::Bytes>,
+        options: Option<PetsUploadPhotoOptions<'_>>,
+    ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "Pets_UploadPhoto",
+            &[acs_rest_core::Success::Code(204)],
+            acs_rest_core::Retry::AtMostOnce,
+        );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/pets/{}/photo", acs_rest_core::url::encode_path_segment(pet_id)
+                ),
+            );
+        let mut request_ = azure_core::http::Request::new(
+            url_,
+            azure_core::http::Method::Post,
+        );
+        let mut form_ = acs_rest_core::form::Form::multipart();
+        form_.file("photo", photo);
+        if let Some(value) = options.caption.as_ref() {
+            form_.text("caption", ToString::to_string(value));
+        }
+        let (content_type_, form_body_) = form_.finish();
+        request_.insert_header("content-type", content_type_);
+        request_.set_body(form_body_);
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
+            .await?;
+        Ok(response_.into())
+    }
 }
 /// Optional parameters of `Pets_Upsert`.
 #[derive(Clone, Default)]
@@ -60,5 +107,19 @@ pub struct PetsUpsertOptions<'a> {
 impl ::std::fmt::Debug for PetsUpsertOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(PetsUpsertOptions)).finish_non_exhaustive()
+    }
+}
+/// Optional parameters of `Pets_UploadPhoto`.
+#[derive(Clone, Default)]
+pub struct PetsUploadPhotoOptions<'a> {
+    /// A caption.
+    pub caption: Option<String>,
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
+    pub method_options: azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for PetsUploadPhotoOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct(stringify!(PetsUploadPhotoOptions)).finish_non_exhaustive()
     }
 }

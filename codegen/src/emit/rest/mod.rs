@@ -81,6 +81,7 @@ fn endpoint_text(host: &Host) -> TokenStream {
         let param = host.params.iter().find(|p| p.wire_name == wire).expect("lowering checked the host template");
         let name = ident(&param.name);
         let value = match &param.default {
+            _ if param.api_version => quote!(options.api_version.as_str()),
             None => quote!(#name),
             Some(default) => quote!(options.#name.as_deref().unwrap_or(#default)),
         };
@@ -119,7 +120,7 @@ pub fn client_file(service: &Service, names: &RestNames<'_>) -> TokenStream {
     });
     // Host parameters: required ones are constructor arguments, ones with a default client options.
     let (required_host, default_host): (Vec<&HostParam>, Vec<&HostParam>) =
-        service.host.params.iter().partition(|p| p.default.is_none());
+        service.host.params.iter().filter(|p| !p.api_version).partition(|p| p.default.is_none());
     // Client parameters: required ones are constructor arguments, optional ones client options.
     let (required_params, optional_params): (Vec<&Param>, Vec<&Param>) =
         service.client_params.iter().partition(|p| p.required);
