@@ -39,7 +39,9 @@ impl<'a> Lowerer<'a> {
                     wire_name: wire.to_string(),
                     doc: variable.description.clone().unwrap_or_default(),
                     default: Some(variable.default.clone()).filter(|d| !d.is_empty()),
-                    api_version: variable.extensions.get("x-ms-api-version").and_then(|v| v.as_bool()) == Some(true),
+                    // Marked so, or named so (`{ApiVersion}`): the api-version, which the client has already.
+                    api_version: variable.extensions.get("x-ms-api-version").and_then(|v| v.as_bool()) == Some(true)
+                        || value_name(wire) == "api_version",
                 });
             }
             rest = &rest[end + 1..];

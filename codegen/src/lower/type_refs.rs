@@ -61,7 +61,26 @@ impl<'a> Lowerer<'a> {
                         .and_then(Value::as_str)
                         .map(|n| self.rust_type_name(n))
                         .unwrap_or_else(|| inline_name.to_string());
-                    let def = self.enum_def(&name, schema, loc)?.expect("string schema with values");
+                    let mut def = self.enum_def(&name, schema, loc)?.expect("string schema with values");
+                    // Two inline enums given one `x-ms-enum` name but different values: the later one
+                    // is named after the schema property that declares it (one type however often
+                    // `allOf` copies that property), as AutoRest's lenient de-duplication does.
+                    let taken = self.types.get(&name).is_some_and(|existing| {
+                        matches!(existing, TypeDef::Enum(_)) && !super::schemas::same_enum(existing, &def)
+                    });
+                    let renamed = declaring_property_name(loc).unwrap_or_else(|| inline_name.to_string());
+                    // Free, or that same enum already (the names do not take part in the comparison).
+                    let renamed_free =
+                        self.types.get(&renamed).is_none_or(|existing| super::schemas::same_enum(existing, &def));
+                    if taken && renamed != name && renamed_free {
+                        self.warn(
+                            loc,
+                            format!("the enum `{name}` is already defined with other values; this one is `{renamed}`"),
+                        );
+                        def = self.enum_def(&renamed, schema, loc)?.expect("string schema with values");
+                        self.insert_inline_type(def, loc)?;
+                        return Ok(TypeRef::Named(renamed));
+                    }
                     self.insert_inline_type(def, loc)?;
                     return Ok(TypeRef::Named(name));
                 }
@@ -163,5 +182,22 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::AllOf { .. } | SchemaKind::Type(Type::Object(_)) => unreachable!("objects are handled above"),
         })
+    }
+}
+
+/// `SchemaProperty` for a location `…/definitions/Schema/properties/property` (or
+/// `…/components/schemas/…`): the name of an inline type after the property that declares it.
+fn declaring_property_name(loc: &SourceLoc) -> Option<String> {
+    let segments: Vec<&str> = loc.pointer.split('/').collect();
+    match segments.as_slice() {
+        [.., "definitions" | "schemas", schema, "properties", property] => {
+            let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
+            Some(format!(
+                "{}{}",
+                crate::names::type_name(&unescape(schema)),
+                crate::names::name_part(&unescape(property))
+            ))
+        }
+        _ => None,
     }
 }

@@ -31,3 +31,25 @@ async fn the_clients_api_version_is_the_host_segment() {
     client.series().detect(Series::default().try_into().unwrap(), None).await.unwrap();
     assert_eq!(mock.only().url, "https://example.com/detector/v3.0/series/detect");
 }
+
+#[test]
+fn a_host_parameter_named_api_version_is_the_api_version_too() {
+    let dir = std::env::temp_dir().join(format!("acs_codegen_host_api_version_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Text Analytics v3.1 declares it so: no `x-ms-api-version`, a single-value enum.
+    let spec = serde_json::json!({
+        "swagger": "2.0", "info": {"title": "t", "version": "v3.1"},
+        "x-ms-parameterized-host": {"hostTemplate": "{Endpoint}/text/{ApiVersion}", "useSchemePrefix": false, "parameters": [
+            {"name": "Endpoint", "in": "path", "required": true, "type": "string", "x-ms-skip-url-encoding": true, "x-ms-parameter-location": "client"},
+            {"name": "ApiVersion", "in": "path", "required": true, "type": "string", "enum": ["v3.1"], "x-ms-parameter-location": "client"}
+        ]},
+        "paths": {}, "definitions": {}
+    });
+    std::fs::write(dir.join("spec.json"), spec.to_string()).unwrap();
+    let reader = acs_codegen::fixture::dir_reader(dir.clone());
+    let (service, _, _) =
+        acs_codegen::lower_spec(&reader, "spec.json", &Default::default(), &[], &mut Default::default()).unwrap();
+    let flags: Vec<(&str, bool)> = service.host.params.iter().map(|p| (p.wire_name.as_str(), p.api_version)).collect();
+    assert_eq!(flags, [("Endpoint", false), ("ApiVersion", true)]);
+    let _ = std::fs::remove_dir_all(dir);
+}
