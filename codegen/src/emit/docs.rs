@@ -15,6 +15,8 @@ pub fn doc_attrs(text: &str, fallback: &str) -> TokenStream {
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // The column a list item's text starts at, while in one.
+    let mut list_item: Option<usize> = None;
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
@@ -29,14 +31,38 @@ pub fn sanitize(text: &str) -> Vec<String> {
         }
         if in_fence {
             out.push(format!(" {line}"));
-        } else {
-            out.push(format!(" {}", escape_line(line.trim_end())));
+            continue;
         }
+        // A line that goes on with a list item is indented under it, as markdown wants (rustdoc
+        // would otherwise read it as a lazy continuation, which clippy refuses).
+        let indent = line.len() - trimmed.len();
+        match list_marker_width(trimmed) {
+            Some(width) => list_item = Some(indent + width),
+            None if trimmed.is_empty() => list_item = None,
+            None => {}
+        }
+        let line = match list_item {
+            Some(width) if list_marker_width(trimmed).is_none() && indent < width => {
+                format!("{}{trimmed}", " ".repeat(width))
+            }
+            _ => line.to_string(),
+        };
+        out.push(format!(" {}", escape_line(line.trim_end())));
     }
     if in_fence {
         out.push(" ```".to_string());
     }
     out
+}
+
+/// The width of the list marker `line` starts with (`- `, `+ `, `1. `, `2) `), if it starts with one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") "))).then_some(digits + 2)
 }
 
 /// Escapes markdown that rustdoc would misread, outside inline code spans.
@@ -96,5 +122,13 @@ mod tests {
         );
         assert_eq!(sanitize("Format `yyyy_MM` and a_b"), vec![" Format `yyyy_MM` and a\\_b"]);
         assert_eq!(sanitize("```\nlet x = 1;\n```"), vec![" ```text", " let x = 1;", " ```"]);
+    }
+
+    #[test]
+    fn lines_that_go_on_with_a_list_item_are_indented_under_it() {
+        assert_eq!(
+            sanitize("Allowed:\n- 'min',\n'max' - for latency\n1. first\nmore\n\nAfter."),
+            vec![" Allowed:", " - 'min',", "   'max' - for latency", " 1. first", "    more", " ", " After."]
+        );
     }
 }
