@@ -46,9 +46,7 @@ fn a_host_parameter_named_api_version_is_the_api_version_too() {
         "paths": {}, "definitions": {}
     });
     std::fs::write(dir.join("spec.json"), spec.to_string()).unwrap();
-    let reader = acs_codegen::fixture::dir_reader(dir.clone());
-    let (service, _, _) =
-        acs_codegen::lower_spec(&reader, "spec.json", &Default::default(), &[], &mut Default::default()).unwrap();
+    let (service, _) = crate::lower_dir(&dir).unwrap();
     let flags: Vec<(&str, bool)> = service.host.params.iter().map(|p| (p.wire_name.as_str(), p.api_version)).collect();
     assert_eq!(flags, [("Endpoint", false), ("ApiVersion", true)]);
     let _ = std::fs::remove_dir_all(dir);

@@ -123,16 +123,7 @@ async fn pages_of_xml_come_back_raw_one_call_per_page() {
 
 #[test]
 fn pageable_xml_is_a_warning_not_an_error() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/binary_bodies");
-    let reader = acs_codegen::fixture::dir_reader(dir);
-    let (service, _, _) = acs_codegen::lower_spec(
-        &reader,
-        "spec.json",
-        &Default::default(),
-        &[],
-        &mut acs_codegen::StageTimes::default(),
-    )
-    .unwrap();
+    let service = crate::lower_fixture("binary_bodies");
     let warning =
         service.warnings.iter().map(|w| w.to_string()).find(|w| w.contains("/paths/~1catalog/get/x-ms-pageable"));
     assert!(warning.is_some_and(|w| w.contains("not JSON")), "{:#?}", service.warnings);

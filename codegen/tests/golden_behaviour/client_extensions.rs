@@ -38,16 +38,7 @@ async fn grouped_parameters_are_options_and_nullable_fields_are_sent_as_null() {
 
 #[test]
 fn misused_keywords_are_warnings_not_errors() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/misused_keywords");
-    let reader = acs_codegen::fixture::dir_reader(dir);
-    let (service, _, _) = acs_codegen::lower_spec(
-        &reader,
-        "spec.json",
-        &Default::default(),
-        &[],
-        &mut acs_codegen::StageTimes::default(),
-    )
-    .unwrap();
+    let service = crate::lower_fixture("misused_keywords");
     let text: Vec<String> = service.warnings.iter().map(|w| w.to_string()).collect();
     for expected in [
         "/definitions/Message/properties/recipients",

@@ -2,16 +2,9 @@
 
 use acs_codegen::ir::{TypeDef, TypeRef};
 
-fn lower(fixture: &str, spec: &str) -> acs_codegen::Result<acs_codegen::ir::Service> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
-    let reader = acs_codegen::fixture::dir_reader(dir);
-    acs_codegen::lower_spec(&reader, spec, &Default::default(), &[], &mut acs_codegen::StageTimes::default())
-        .map(|(service, _, _)| service)
-}
-
 #[test]
 fn an_inline_enum_and_a_named_one_with_its_name_and_values_are_one_type() {
-    let service = lower("extensible_enum", "spec.json").unwrap();
+    let service = crate::lower_fixture("extensible_enum");
     let Some(TypeDef::Struct(hat)) = service.types.get("Hat") else { panic!("no Hat") };
     assert_eq!(hat.fields[0].ty, TypeRef::Named("Tone".into()));
     let Some(TypeDef::Enum(tone)) = service.types.get("Tone") else { panic!("no Tone") };
@@ -33,10 +26,7 @@ fn an_inline_enum_and_a_named_one_that_differ_are_a_located_collision() {
         }
     });
     std::fs::write(dir.join("spec.json"), spec.to_string()).unwrap();
-    let reader = acs_codegen::fixture::dir_reader(dir.clone());
-    let error = acs_codegen::lower_spec(&reader, "spec.json", &Default::default(), &[], &mut Default::default())
-        .map(|_| ())
-        .expect_err("a collision");
+    let error = crate::lower_dir(&dir).map(|_| ()).expect_err("a collision");
     let text = error.to_string();
     assert!(text.contains("spec.json#/definitions/Tone") && text.contains("collision"), "{text}");
     let _ = std::fs::remove_dir_all(dir);
@@ -64,9 +54,7 @@ fn one_enum_name_for_other_values_names_the_later_one_after_its_property() {
         }
     });
     std::fs::write(dir.join("spec.json"), spec.to_string()).unwrap();
-    let reader = acs_codegen::fixture::dir_reader(dir.clone());
-    let (service, _, _) =
-        acs_codegen::lower_spec(&reader, "spec.json", &Default::default(), &[], &mut Default::default()).unwrap();
+    let (service, _) = crate::lower_dir(&dir).unwrap();
     let enums: Vec<&str> = service
         .types
         .values()

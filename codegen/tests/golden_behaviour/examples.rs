@@ -28,9 +28,7 @@ fn write_spec(dir: &std::path::Path) {
 fn an_example_response_keyed_by_no_status_code_is_left_out_with_a_warning() {
     let dir = std::env::temp_dir().join(format!("acs_codegen_examples_{}", std::process::id()));
     write_spec(&dir);
-    let reader = acs_codegen::fixture::dir_reader(dir.clone());
-    let (service, examples, _) =
-        acs_codegen::lower_spec(&reader, "spec.json", &Default::default(), &[], &mut Default::default()).unwrap();
+    let (service, examples) = crate::lower_dir(&dir).unwrap();
     let (cases, warnings) = acs_codegen::example_cases(&service, &examples).unwrap();
     let codes: Vec<&str> = cases[0].responses.iter().map(|(code, _)| code.as_str()).collect();
     assert_eq!(codes, ["200", "default"]);

@@ -37,3 +37,17 @@ macro_rules! client {
         .expect("client")
     };
 }
+
+/// Lowers the `spec.json` in `dir` (a fixture's folder, or a test's own temporary one), with its
+/// examples.
+pub fn lower_dir(dir: &std::path::Path) -> acs_codegen::Result<(acs_codegen::ir::Service, acs_codegen::SpecExamples)> {
+    let reader = acs_codegen::fixture::dir_reader(dir.to_path_buf());
+    acs_codegen::lower_spec(&reader, "spec.json", &Default::default(), &[], &mut Default::default())
+        .map(|(service, examples, _)| (service, examples))
+}
+
+/// Lowers the `spec.json` of fixture `name` (`codegen/tests/fixtures/name`).
+pub fn lower_fixture(name: &str) -> acs_codegen::ir::Service {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    lower_dir(&dir).expect("the fixture lowers").0
+}
