@@ -34,6 +34,11 @@ pub fn escape_pointer(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// The text of one escaped JSON pointer segment (`~1` → `/`, `~0` → `~`).
+pub fn unescape_pointer(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
 /// A generator failure, with the spec location it is about when there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {

@@ -87,7 +87,6 @@ pub fn run(repo: &Path, manifest_path: &Path, specs: &Specs) -> Result<(), Strin
     }
 }
 
-/// Every pinned file of every service, laid out for the example tests.
 /// The behaviour tests of `KEY.rs` in `corpus_tests/` beside the manifest, each made a test crate of the corpus
 /// workspace (`behaviour/corpus_KEY_behaviour`) that depends on the service's generated crates;
 /// by service key, the crate names.
@@ -134,6 +133,7 @@ fn behaviour_crates(
     Ok(crates)
 }
 
+/// Every pinned file of every service, laid out for the example tests.
 fn collect_specs(manifest: &Manifest, specs: &Specs) -> Result<std::collections::BTreeMap<String, String>, String> {
     let mut files = std::collections::BTreeMap::new();
     for entry in manifest.services.values() {

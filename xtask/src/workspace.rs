@@ -38,7 +38,8 @@ pub fn relative_path(target: &Path, from: &Path) -> String {
 }
 
 /// Writes `files` below `out` (emptied first), with the spec files they were made from under
-/// `out/specs`, and a workspace `Cargo.toml` of every crate under `out/generated`.
+/// `out/specs`, and the repository's lock file; [`write_members`] then writes the workspace
+/// `Cargo.toml`, once the other crates of the workspace are known.
 pub fn write(out: &Path, files: &[GeneratedFile], specs: &BTreeMap<String, String>, repo: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(out);
     let write_one = |path: PathBuf, contents: &str| -> Result<(), String> {
@@ -51,7 +52,6 @@ pub fn write(out: &Path, files: &[GeneratedFile], specs: &BTreeMap<String, Strin
     for (path, text) in specs {
         write_one(out.join("specs").join(path), text)?;
     }
-    write_members(out, &[])?;
     // The repository's lock file keeps dependency versions (and so compiled artifacts) shared.
     std::fs::copy(repo.join("Cargo.lock"), out.join("Cargo.lock"))
         .map_err(|e| format!("cannot copy Cargo.lock: {e}"))?;

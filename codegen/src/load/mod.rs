@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use serde_json::{Map, Value};
 
-use crate::error::{escape_pointer, Error, Result, SourceLoc};
+use crate::error::{escape_pointer, unescape_pointer, Error, Result, SourceLoc};
 use crate::ir::Warning;
 
 mod event_examples;
@@ -502,10 +502,6 @@ pub(crate) fn normalize_path(base_dir: &str, relative: &str, loc: &SourceLoc) ->
         }
     }
     Ok(segments.join("/"))
-}
-
-fn unescape_pointer(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]

@@ -78,10 +78,7 @@ impl<'a> Lowerer<'a> {
                     &format!("{context}{}", crate::names::name_part(&wire_name)),
                     &header_loc,
                 )?;
-                let prefix = header
-                    .extensions
-                    .get("x-ms-header-collection-prefix")
-                    .and_then(serde_json::Value::as_str)
+                let prefix = super::extension_str(&header.extensions, "x-ms-header-collection-prefix")
                     .map(str::to_ascii_lowercase);
                 headers.push(ResponseHeader {
                     name: header_accessor(&wire_name),

@@ -10,7 +10,7 @@ use openapiv3::{
 use serde_json::Value;
 
 use super::{Lowerer, SchemaRef};
-use crate::error::{Error, Result, SourceLoc};
+use crate::error::{unescape_pointer, Error, Result, SourceLoc};
 use crate::ir::*;
 
 /// An object's properties (parents first), required names, `additionalProperties`, and the
@@ -77,7 +77,9 @@ impl<'a> Lowerer<'a> {
                             loc,
                             format!("the enum `{name}` is already defined with other values; this one is `{renamed}`"),
                         );
-                        def = self.enum_def(&renamed, schema, loc)?.expect("string schema with values");
+                        if let TypeDef::Enum(def) = &mut def {
+                            def.name = renamed.clone();
+                        }
                         self.insert_inline_type(def, loc)?;
                         return Ok(TypeRef::Named(renamed));
                     }
@@ -190,14 +192,11 @@ impl<'a> Lowerer<'a> {
 fn declaring_property_name(loc: &SourceLoc) -> Option<String> {
     let segments: Vec<&str> = loc.pointer.split('/').collect();
     match segments.as_slice() {
-        [.., "definitions" | "schemas", schema, "properties", property] => {
-            let unescape = |s: &str| s.replace("~1", "/").replace("~0", "~");
-            Some(format!(
-                "{}{}",
-                crate::names::type_name(&unescape(schema)),
-                crate::names::name_part(&unescape(property))
-            ))
-        }
+        [.., "definitions" | "schemas", schema, "properties", property] => Some(format!(
+            "{}{}",
+            crate::names::type_name(&unescape_pointer(schema)),
+            crate::names::name_part(&unescape_pointer(property))
+        )),
         _ => None,
     }
 }

@@ -114,4 +114,10 @@ async fn a_header_collection_goes_out_as_one_header_per_key_and_comes_back_as_a_
     let error = client.labels().set_metadata("red", Some(options)).await.unwrap_err();
     assert!(error.to_string().contains("x-ms-meta-a b"), "{error}");
     assert_eq!(mock.count(), 1);
+
+    // A required collection is an argument.
+    mock.respond(200, "");
+    let metadata = std::collections::HashMap::from([("tier".to_string(), "cool".to_string())]);
+    client.labels().replace_metadata("red", &metadata, None).await.unwrap();
+    assert_eq!(mock.last().header("x-ms-meta-tier"), Some("cool"));
 }

@@ -46,6 +46,50 @@ impl LabelsOperations<'_> {
             .await?;
         Ok(response_.into())
     }
+    /// A required header collection.
+    ///
+    /// `PUT /labels/{name}:replace` (`Labels_ReplaceMetadata`).
+    ///
+    /// Parameters:
+    /// - `name`: see the spec.
+    /// - `metadata`: Name-value pairs.
+    ///
+    /// Retried on transient failures (the operation is idempotent or carries a repeatability id).
+    pub async fn replace_metadata(
+        &self,
+        name: &str,
+        metadata: &::std::collections::HashMap<String, String>,
+        options: Option<LabelsReplaceMetadataOptions<'_>>,
+    ) -> azure_core::Result<azure_core::http::Response<(), azure_core::http::NoFormat>> {
+        const OPERATION: acs_rest_core::Operation = acs_rest_core::Operation::new(
+            "Labels_ReplaceMetadata",
+            &[acs_rest_core::Success::Code(200)],
+            acs_rest_core::Retry::Safe,
+        );
+        let options = options.unwrap_or_default();
+        let client_ = self.client;
+        let url_ = client_
+            .core
+            .url(
+                &format!(
+                    "/labels/{}:replace", acs_rest_core::url::encode_path_segment(name)
+                ),
+            );
+        let mut request_ = azure_core::http::Request::new(
+            url_,
+            azure_core::http::Method::Put,
+        );
+        acs_rest_core::headers::insert_collection(
+            &mut request_,
+            "x-ms-meta-",
+            metadata,
+        )?;
+        let response_ = client_
+            .core
+            .send(&options.method_options.context, &mut request_, &OPERATION)
+            .await?;
+        Ok(response_.into())
+    }
 }
 /// Optional parameters of `Labels_SetMetadata`.
 #[derive(Clone, Default)]
@@ -59,5 +103,17 @@ pub struct LabelsSetMetadataOptions<'a> {
 impl ::std::fmt::Debug for LabelsSetMetadataOptions<'_> {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct(stringify!(LabelsSetMetadataOptions)).finish_non_exhaustive()
+    }
+}
+/// Optional parameters of `Labels_ReplaceMetadata`.
+#[derive(Clone, Default)]
+pub struct LabelsReplaceMetadataOptions<'a> {
+    /// Options for this call: its context, and for lists the page to resume from, for
+    /// long-running operations the polling frequency.
+    pub method_options: azure_core::http::ClientMethodOptions<'a>,
+}
+impl ::std::fmt::Debug for LabelsReplaceMetadataOptions<'_> {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct(stringify!(LabelsReplaceMetadataOptions)).finish_non_exhaustive()
     }
 }

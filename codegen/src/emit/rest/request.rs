@@ -225,17 +225,13 @@ pub(crate) fn header_statements(op: &Operation, service: &Service) -> Vec<TokenS
             }
             if let Some(prefix) = &p.header_prefix {
                 let prefix = lit(prefix);
-                return match (p.client, p.required) {
-                    (false, true) => quote!(acs_rest_core::headers::insert_collection(&mut request_, #prefix, &#name)?;),
-                    (true, true) => {
-                        quote!(acs_rest_core::headers::insert_collection(&mut request_, #prefix, &client_.#name)?;)
-                    }
-                    _ => {
-                        let values = source(p);
-                        quote! {
-                            if let Some(values) = #values {
-                                acs_rest_core::headers::insert_collection(&mut request_, #prefix, values)?;
-                            }
+                let values = source(p);
+                return if p.required {
+                    quote!(acs_rest_core::headers::insert_collection(&mut request_, #prefix, #values)?;)
+                } else {
+                    quote! {
+                        if let Some(values) = #values {
+                            acs_rest_core::headers::insert_collection(&mut request_, #prefix, values)?;
                         }
                     }
                 };
